@@ -67,3 +67,7 @@ def params():
 
     for spec in SPECS:
         click.echo(f"{spec.name}\n  type:    {spec.type}\n  default: {spec.default}\n  {spec.help}\n")
+
+
+if __name__ == "__main__":
+    main()

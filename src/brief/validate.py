@@ -334,15 +334,15 @@ def _cycle_problems(table: Table) -> list[Problem]:
     for row, line in zip(table.rows, table.lines, strict=True):
         graph.add_edge(row["from_node"], row["to_node"])
         line_of.setdefault((row["from_node"], row["to_node"]), line)
-    try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        return []
-    closing = max(cycle, key=lambda edge: line_of[edge[:2]])
-    path = " → ".join([cycle[0][0]] + [edge[1] for edge in cycle])
-    return [Problem(table.display, line_of[closing[:2]], "to_node",
-                    f"edge {closing[0]} → {closing[1]} closes a cycle: {path}",
-                    "the chain must be acyclic: remove or reverse one of these edges")]
+    # Report the latest-added edge that closes a cycle, with the shortest way round it.
+    for (start, end), line in sorted(line_of.items(), key=lambda item: -item[1]):
+        if start != end and not nx.has_path(graph, end, start):
+            continue
+        path = " → ".join([start] + (nx.shortest_path(graph, end, start) if start != end else [end]))
+        return [Problem(table.display, line, "to_node",
+                        f"edge {start} → {end} closes a cycle: {path}",
+                        "the chain must be acyclic: remove or reverse one of these edges")]
+    return []
 
 
 # --------------------------------------------------------------------------- entry point
