@@ -211,11 +211,34 @@ def latest_figure(progress: pd.DataFrame, metric: str) -> pd.Series | None:
     return None if rows.empty else rows.iloc[-1]
 
 
-def most_common(values: pd.Series) -> tuple[str, int, int] | None:
-    """(value, its count, number of values tied at that count); ties broken alphabetically."""
+def most_common(values: pd.Series) -> tuple[tuple[str, ...], int]:
+    """(the values tied for the highest count, sorted; that count); ((), 0) if empty."""
     if values.empty:
-        return None
+        return (), 0
     counts = values.value_counts()
-    top = counts.max()
-    tied = sorted(counts[counts == top].index)
-    return tied[0], int(top), len(tied)
+    top = int(counts.max())
+    return tuple(sorted(counts[counts == top].index)), top
+
+
+def chain_layout(graph: nx.DiGraph) -> dict[str, tuple[int, float]]:
+    """(layer, row) of each node of a DAG: layered by longest path from a root.
+
+    Roots are ordered by the mean layer of their successors (items feeding the first agreement
+    on top, deferred items at the bottom), then by id; every other node sits at the mean row of
+    its predecessors. Same graph, same layout.
+    """
+    layer = {}
+    for node in nx.lexicographical_topological_sort(graph):
+        layer[node] = max((layer[p] + 1 for p in graph.predecessors(node)), default=0)
+    roots = [n for n in graph if layer[n] == 0]
+
+    def root_key(node):
+        succ = [layer[s] for s in graph.successors(node)]
+        return (sum(succ) / len(succ) if succ else 0, node)
+
+    row = {node: float(i) for i, node in enumerate(sorted(roots, key=root_key))}
+    for node in nx.lexicographical_topological_sort(graph):
+        if node not in row:
+            preds = sorted(graph.predecessors(node))
+            row[node] = sum(row[p] for p in preds) / len(preds)
+    return {node: (layer[node], row[node]) for node in sorted(graph)}

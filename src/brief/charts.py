@@ -11,6 +11,7 @@ are identical from run to run.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import textwrap
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ import pandas as pd
 from . import analysis, theme
 from .dataset import Dataset
 from .params import Params
-from .theme import FONT_SIZE, WIDTH
+from .theme import FONT_SIZE, FORMAT_LABELS, MEDIATOR_LABELS, WIDTH
 
 PLOT_WIDTH = WIDTH - 140  # leaves room for the y axis labels and title
 NO_DATA = "No data in this window"
@@ -42,7 +43,7 @@ class Figure:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, width) or [""]
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def _iso(day: dt.date) -> str:
@@ -50,7 +51,7 @@ def _iso(day: dt.date) -> str:
 
 
 def _window_label(params: Params) -> str:
-    return f"{params.since:%-d %b %Y} – {params.as_of:%-d %b %Y}"
+    return f"{params.since:%-d %b %Y} to {params.as_of:%-d %b %Y}"
 
 
 def source_note(ds: Dataset, source_ids) -> str:
@@ -61,7 +62,7 @@ def source_note(ds: Dataset, source_ids) -> str:
 
 def _finish(chart: alt.TopLevelMixin, title: str, note: str, alt_text: str) -> alt.VConcatChart:
     """Put the finding on top and the source note under the plot; set the description."""
-    lines = _wrap(note, 88)
+    lines = _wrap(note, 70)
     footer = alt.Chart(pd.DataFrame({"note": ["\n".join(lines)]})).mark_text(
         align="left", baseline="top", lineBreak="\n", fontSize=FONT_SIZE, color=theme.MUTED,
     ).encode(x=alt.value(0), y=alt.value(0), text="note:N").properties(
@@ -189,4 +190,231 @@ def progress_chart(ds: Dataset, params: Params) -> Figure:
                 + " Each figure is drawn across the period its source gives.")
     caption = (f"Share of the draft peace agreement agreed, as stated, known by {params.as_of:%-d %b %Y}; "
                f"latest figure stated by {stated}.")
+    return Figure(_finish(chart, title, source_note(ds, sources), alt_text), caption, alt_text, sources)
+
+
+# --- 2. Meeting cadence ------------------------------------------------------------------
+
+def _names(values: tuple[str, ...], labels: dict[str, str]) -> str:
+    return " and ".join(labels.get(v, v) for v in values)
+
+
+def _meeting_rows(meetings: pd.DataFrame) -> pd.DataFrame:
+    df = meetings.copy()
+    df["start"] = df["date_start"].map(_iso)
+    df["end"] = (df["date_end"] + dt.timedelta(days=1)).map(_iso)
+    df["mediator_label"] = df["mediator"].map(MEDIATOR_LABELS)
+    df["format_label"] = df["format"].map(FORMAT_LABELS)
+    # Meetings of one format whose periods overlap get separate lanes instead of hiding each other.
+    lanes, ends = [], {}
+    for m in df.itertuples():
+        used = ends.setdefault(m.format, [])
+        lane = next((i for i, end in enumerate(used) if end <= m.date_start), len(used))
+        if lane == len(used):
+            used.append(m.date_end)
+        else:
+            used[lane] = m.date_end
+        lanes.append(lane)
+    df["lane"] = lanes
+    return df[["meeting_id", "date", "date_label", "precision", "start", "end", "place", "format",
+               "format_label", "mediator", "mediator_label", "host_event", "track", "about", "source_id",
+               "lane"]]
+
+
+MEETING_TOOLTIP = [alt.Tooltip("date_label:N", title="Date"), alt.Tooltip("place:N", title="Place"),
+                   alt.Tooltip("format_label:N", title="Format"),
+                   alt.Tooltip("mediator_label:N", title="Mediator"),
+                   alt.Tooltip("host_event:N", title="Host event"), alt.Tooltip("about:N", title="About"),
+                   alt.Tooltip("source_id:N", title="Source")]
+
+
+def _mediator_colour(title: str = "Mediator") -> alt.Color:
+    return alt.Color("mediator_label:N", title=title, scale=theme.mediator_scale())
+
+
+def cadence_timeline(ds: Dataset, params: Params) -> Figure:
+    meetings = analysis.meetings_in_window(ds, params)
+    window = _window_label(params)
+    sources = tuple(sorted(set(meetings["source_id"])))
+    if meetings.empty:
+        what = f"no meeting of the selected mediators between {window}"
+        return Figure(no_data(f"No meetings in the window ({window})", source_note(ds, sources), what),
+                      f"Meetings by format and mediator, {window}: none.", f"{NO_DATA}: {what}.", sources)
+    rows = _meeting_rows(meetings)
+    formats = [FORMAT_LABELS[f] for f in FORMAT_LABELS if f in set(rows["format"])]
+    x = alt.X("start:T", scale=alt.Scale(domain=[_iso(params.since),
+                                                  _iso(params.as_of + dt.timedelta(days=1))]),
+              axis=_time_axis("Date of the meeting (bar = the whole period the source gives)"))
+    y = alt.Y("format_label:N", title=None, sort=formats)
+    base = alt.Chart(rows)
+    bars = base.mark_bar(height=12, opacity=0.85).encode(
+        x=x, x2="end:T", y=y, yOffset=alt.YOffset("lane:O"), color=_mediator_colour(),
+        tooltip=MEETING_TOOLTIP)
+    days = base.transform_filter(alt.datum.precision == "day").mark_point(
+        filled=True, size=110, shape="diamond").encode(
+        x=x, y=y, yOffset="lane:O", color=_mediator_colour(), tooltip=MEETING_TOOLTIP)
+    lanes = int(rows["lane"].max()) + 1
+    chart = alt.layer(bars, days).properties(width=PLOT_WIDTH - 60, height=len(formats) * (lanes * 16 + 20))
+    top_format, n_format = analysis.most_common(meetings["format"])
+    title = (f"{len(meetings)} meeting{'s' if len(meetings) != 1 else ''} from {window}; "
+             f"{_names(top_format, FORMAT_LABELS).lower()} met most often ({n_format})")
+    listing = "; ".join(f"{r.date_label}, {r.place}: {r.format_label.lower()}, {r.mediator_label}"
+                        for r in rows.itertuples())
+    alt_text = (f"Timeline of {len(meetings)} meetings between {window}, one bar per meeting across the "
+                f"period its source gives, one row per format, coloured by mediator: {listing}.")
+    mediators = "all mediators" if set(params.mediators) == set(MEDIATOR_LABELS) else \
+        ", ".join(MEDIATOR_LABELS[m] for m in params.mediators)
+    caption = f"Meetings in the window {window} by format and mediator ({mediators})."
+    return Figure(_finish(chart, title, source_note(ds, sources), alt_text), caption, alt_text, sources)
+
+
+def cadence_counts(ds: Dataset, params: Params) -> Figure:
+    meetings = analysis.meetings_in_window(ds, params)
+    window = _window_label(params)
+    sources = tuple(sorted(set(meetings["source_id"])))
+    if meetings.empty:
+        what = f"no meeting of the selected mediators between {window}"
+        return Figure(no_data(f"No meetings in the window ({window})", source_note(ds, sources), what),
+                      f"Meetings per {params.period} by mediator, {window}: none.", f"{NO_DATA}: {what}.",
+                      sources)
+    counts = analysis.meeting_counts(meetings, params)
+    counts["mediator_label"] = counts["mediator"].map(MEDIATOR_LABELS).fillna("")
+    counts["period_start"] = counts["period_start"].map(_iso)
+    order = list(dict.fromkeys(counts["period"]))
+    chart = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("period:O", sort=order, title=f"{params.period.capitalize()}",
+                axis=alt.Axis(labelAngle=0 if len(order) <= 6 else -45)),
+        y=alt.Y("sum(meetings):Q", title="Meetings (count)", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=_mediator_colour(),
+        order=alt.Order("mediator:N"),
+        tooltip=[alt.Tooltip("period:N", title=params.period.capitalize()),
+                 alt.Tooltip("mediator_label:N", title="Mediator"),
+                 alt.Tooltip("meetings:Q", title="Meetings")],
+    ).properties(width=PLOT_WIDTH, height=200)
+    top, n_top = analysis.most_common(meetings["mediator"])
+    title = (f"{_names(top, MEDIATOR_LABELS)} {'was' if len(top) == 1 else 'were'} the most active "
+             f"mediator{'s' if len(top) > 1 else ''} from {window} ({n_top} of {len(meetings)} meetings"
+             f"{' each' if len(top) > 1 else ''})")
+    per = counts[counts["meetings"] > 0].groupby("period", sort=False)["meetings"].sum()
+    listing = "; ".join(f"{p}: {n}" for p, n in per.items())
+    by_mediator = meetings["mediator"].value_counts()
+    mediators = ", ".join(f"{MEDIATOR_LABELS[m]} {by_mediator[m]}" for m in sorted(by_mediator.index))
+    alt_text = (f"Stacked bar chart of meetings per {params.period} between {window}, coloured by mediator. "
+                f"Meetings per {params.period}: {listing}. By mediator: {mediators}.")
+    caption = f"Meetings per {params.period} by mediator, {window}."
+    return Figure(_finish(chart, title, source_note(ds, sources), alt_text), caption, alt_text, sources)
+
+
+# --- 3. Dependency chain ------------------------------------------------------------------
+
+RELATION_LABELS = {"enables": "enables", "precondition_of": "precondition of",
+                   "deferred_to": "deferred to", "conditioned_on": "condition of"}
+CHAIN_WIDTH = WIDTH - 40  # no y axis: the graph gets the full width
+_LABEL_COLUMN = 115  # pixels left of the first layer, for its right-aligned labels
+_ROW = 62
+_NODE_RADIUS = 11
+
+
+def _node_label(text: str, width: int = 16) -> str:
+    return "\n".join(_wrap(text, width))
+
+
+def chain_chart(ds: Dataset, params: Params) -> Figure:
+    graph = analysis.chain_graph(ds)
+    layout = analysis.chain_layout(graph)
+    status = analysis.chain_status_as_of(ds, params.as_of).set_index("node_id")
+    layers = max(layer for layer, _ in layout.values())
+    step = (CHAIN_WIDTH - _LABEL_COLUMN - 50) / max(layers, 1)
+
+    def xy(node):
+        layer, row = layout[node]
+        return _LABEL_COLUMN + layer * step, 30 + row * _ROW
+
+    nodes = []
+    for node in sorted(layout):
+        x, y = xy(node)
+        first = layout[node][0] == 0
+        rec = status.loc[node]
+        lines = _wrap(rec["label"], 15 if first else 13)
+        nodes.append({"node_id": node, "x": x, "y": y, "label": "\n".join(lines),
+                      # The first layer's labels sit left of the node (no edge arrives there);
+                      # later labels sit above the node (the last one, where edges arrive from above, below it).
+                      "label_x": x - 16 if first else x,
+                      "label_y": y - 7 * len(lines) if first else (
+                          y + 16 if graph.out_degree(node) == 0 else y - 16 - 14 * len(lines)),
+                      "align": "right" if first else "center",
+                      "status": rec["status"], "status_date": rec["status_date"] or "no record",
+                      "kind": rec["kind"], "note": rec["note"] or rec["description"], "source_id": rec["source_id"]})
+    nodes = pd.DataFrame(nodes)
+
+    edges = []
+    for (src, dst), attrs in sorted(graph.edges.items()):
+        (x1, y1), (x2, y2) = xy(src), xy(dst)
+        length = math.hypot(x2 - x1, y2 - y1)
+        ux, uy = (x2 - x1) / length, (y2 - y1) / length
+        if layout[src][0] == 0:
+            # Beside the source, where the edges of different sources are still far apart:
+            # above the edge when it rises, below it otherwise.
+            label_x, label_y, align = x1 + _NODE_RADIUS + 6, y1 - 16 if uy < 0 else y1 + 4, "left"
+        else:
+            label_x, label_y, align = (x1 + x2) / 2, (y1 + y2) / 2 + 4, "center"
+        relation = RELATION_LABELS[attrs["relation"]]
+        edges.append({"edge": f"{src}->{dst}", "from_node": src, "to_node": dst, "x": x1, "y": y1,
+                      "x2": x2 - ux * (_NODE_RADIUS + 4), "y2": y2 - uy * (_NODE_RADIUS + 4),
+                      "angle": math.degrees(math.atan2(uy, ux)),
+                      "label_x": label_x, "label_y": label_y, "align": align,
+                      "relation": relation,
+                      "relation_text": relation if align == "left" else "\n".join(_wrap(relation, 9)),
+                      "rationale": attrs["rationale"],
+                      "source_id": attrs["source_id"]})
+    edges = pd.DataFrame(edges)
+
+    px = {"scale": None, "axis": None}
+    edge_tip = [alt.Tooltip("relation:N", title="Relation"), alt.Tooltip("rationale:N", title="Why"),
+                alt.Tooltip("source_id:N", title="Source")]
+    node_tip = [alt.Tooltip("label:N", title="Node"), alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("status_date:N", title="Status dated"), alt.Tooltip("note:N", title="Note"),
+                alt.Tooltip("source_id:N", title="Source")]
+    dash = alt.StrokeDash("relation:N", title="Relation", sort=list(RELATION_LABELS.values()),
+                          scale=alt.Scale(domain=list(RELATION_LABELS.values()),
+                                          range=[[1, 0], [6, 3], [2, 3], [8, 2, 2, 2]]),
+                          legend=alt.Legend(columns=4, symbolType="stroke", symbolStrokeColor=theme.MUTED))
+    lines = alt.Chart(edges).mark_rule(color=theme.MUTED, strokeWidth=1.5).encode(
+        x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), x2="x2:Q", y2="y2:Q", strokeDash=dash, tooltip=edge_tip)
+    heads = alt.Chart(edges).mark_point(shape="triangle-right", filled=True, size=60, color=theme.MUTED,
+                                        opacity=1).encode(
+        x=alt.X("x2:Q", **px), y=alt.Y("y2:Q", **px), angle=alt.Angle("angle:Q", scale=None), tooltip=edge_tip)
+    relation_text = [alt.Chart(edges[edges["align"] == align]).mark_text(
+        fontSize=FONT_SIZE, color=theme.MUTED, fontStyle="italic", align=align, baseline="top", lineBreak="\n").encode(
+        x=alt.X("label_x:Q", **px), y=alt.Y("label_y:Q", **px), text="relation_text:N", tooltip=edge_tip)
+        for align in ("left", "center")]
+    circles = alt.Chart(nodes).mark_point(filled=True, size=math.pi * _NODE_RADIUS ** 2 * 1.3, opacity=1,
+                                          stroke=theme.TEXT_COLOUR, strokeWidth=1.2, shape="circle").encode(
+        x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px),
+        fill=alt.Fill("status:N", title=f"Status as of {params.as_of:%-d %b %Y}", scale=theme.chain_status_scale(),
+                      legend=alt.Legend(columns=3, orient="top")),
+        tooltip=node_tip)
+    labels = [alt.Chart(nodes[nodes["align"] == align]).mark_text(
+        lineBreak="\n", baseline="top", fontSize=FONT_SIZE, align=align).encode(
+        x=alt.X("label_x:Q", **px), y=alt.Y("label_y:Q", **px), text="label:N", tooltip=node_tip)
+        for align in ("right", "center")]
+    height = int(nodes["y"].max() + 40)
+    chart = alt.layer(lines, heads, *relation_text, circles, *labels).properties(width=CHAIN_WIDTH, height=height)
+
+    sources = tuple(sorted(set(nodes["source_id"]) | set(edges["source_id"])))
+    wait = analysis.chain_waiting_on(ds, params.as_of)
+    if wait is None:
+        title = f"Every step of the chain is achieved as of {params.as_of:%-d %b %Y}"
+    else:
+        state = f"{wait.status}, {wait.status_date}" if wait.status_date else wait.status
+        title = (f"The chain waits on the {wait.label[0].lower() + wait.label[1:]} ({state})"
+                 + (f", held by {len(wait.blockers)} unresolved condition{'s' if len(wait.blockers) != 1 else ''}"
+                    if wait.blockers else ""))
+    node_list = "; ".join(f"{r.label.replace(chr(10), ' ')}: {r.status}" for r in nodes.itertuples())
+    edge_list = "; ".join(f"{status.loc[r.from_node, 'label']} {r.relation} {status.loc[r.to_node, 'label']}"
+                          for r in edges.itertuples())
+    alt_text = (f"Directed graph of the dependency chain, {len(nodes)} steps and {len(edges)} links, each step "
+                f"coloured by its status as of {params.as_of:%-d %b %Y}. Steps: {node_list}. Links: {edge_list}.")
+    caption = (f"Dependency chain from the framework agreement to a comprehensive peace deal, status as of "
+               f"{params.as_of:%-d %b %Y}.")
     return Figure(_finish(chart, title, source_note(ds, sources), alt_text), caption, alt_text, sources)

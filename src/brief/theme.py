@@ -38,10 +38,11 @@ MEDIATOR_LABELS = {
     "turkey": "Turkey",
     "summit_host": "Summit host",
 }
+# Short enough for the timeline's row labels; "Leaders" = heads of state or government.
 FORMAT_LABELS = {
-    "heads_of_state_government": "Heads of state/government",
+    "heads_of_state_government": "Leaders",
     "foreign_ministers": "Foreign ministers",
-    "deputy_prime_ministers": "Deputy prime ministers",
+    "deputy_prime_ministers": "Deputy PMs",
     "envoys": "Envoys",
 }
 # Chain statuses, from "nothing has happened" to "done"; colours keep that order readable.
@@ -86,7 +87,7 @@ def _config() -> dict:
                      "tickColor": MUTED, "labelLimit": 220},
             "legend": {"labelFont": FONT, "labelFontSize": FONT_SIZE, "titleFont": FONT,
                        "titleFontSize": FONT_SIZE, "titleFontWeight": "normal", "orient": "bottom",
-                       "direction": "horizontal", "columns": 3, "labelLimit": 220, "symbolSize": 90},
+                       "direction": "horizontal", "columns": 2, "labelLimit": 220, "symbolSize": 90},
             "header": {"labelFont": FONT, "labelFontSize": FONT_SIZE, "titleFont": FONT,
                        "titleFontSize": FONT_SIZE},
             "text": text,
