@@ -129,3 +129,35 @@ def test_edition_names_cannot_escape_reports(tmp_path, name):
 def test_unknown_edition_suggests_the_closest(editions):
     with pytest.raises(EditionError, match=r"no edition named '2024-11' \(did you mean '2024-12'\?"):
         find_edition(ROOT, "2024-11")
+
+
+@pytest.mark.slow
+def test_changes_notebook_shows_the_section_with_override_reason(tmp_path):
+    import nbformat
+    import papermill
+
+    out = tmp_path / "changes.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "changes.ipynb"), str(out), cwd=str(ROOT), kernel_name="python3", progress_bar=False,
+        parameters={"previous_as_of": "2024-06-30", "previous_label": "Mid-year 2024",
+                    "trend_overrides": {"border": {"trend": "deteriorated", "reason": "Posts <b>removed</b>"}}})
+    nb = nbformat.read(out, as_version=4)
+    cell = next(c for c in nb.cells if c.source.startswith("#| label: what-changed"))
+    text = cell.outputs[0]["data"]["text/markdown"]
+    assert text.startswith("## What changed since Mid-year 2024")
+    assert ("| Border delimitation and demarcation | ▼ deteriorated | "
+            "analyst override: Posts \\<b\\>removed\\</b\\> |") in text
+    assert "| Peace agreement | ▲ improved |" in text
+    assert "40% (Dec 2023) → 90% (Dec 2024)" in text
+
+
+@pytest.mark.slow
+def test_first_edition_has_no_what_changed_section(tmp_path):
+    import nbformat
+    import papermill
+
+    out = tmp_path / "changes.ipynb"
+    papermill.execute_notebook(str(ROOT / "notebooks" / "changes.ipynb"), str(out), cwd=str(ROOT),
+                               kernel_name="python3", progress_bar=False, parameters={"as_of": "2024-06-30"})
+    cell = next(c for c in nbformat.read(out, as_version=4).cells if c.source.startswith("#| label: what-changed"))
+    assert cell.outputs[0]["data"]["text/markdown"] == ""

@@ -25,6 +25,7 @@ import pandas as pd
 
 from .dataset import Dataset
 from .editions import TRACKS, TrendOverride
+from .theme import FORMAT_LABELS, MEDIATOR_LABELS
 
 TRACK_LABELS = {"peace_agreement": "Peace agreement", "border": "Border delimitation and demarcation",
                 "connectivity": "Connectivity", "armenia_turkey": "Armenia–Turkey normalization",
@@ -93,8 +94,8 @@ def compute_changes(ds: Dataset, previous_as_of: dt.date, as_of: dt.date) -> Cha
     items = changes.items
     for _, m in _between(ds["meetings"], previous_as_of, as_of).iterrows():
         items.append(Change(m["track"], "meeting", m["date_label"],
-                            f"Meeting in {m['place']} ({m['format'].replace('_', ' ')}, "
-                            f"{m['mediator'].replace('_', ' ')}): {m['about']}", m["source_id"]))
+                            f"Meeting in {m['place']} ({FORMAT_LABELS[m['format']].lower()}; "
+                            f"{MEDIATOR_LABELS[m['mediator']]}): {m['about']}", m["source_id"]))
     for _, e in _between(ds["events"], previous_as_of, as_of).iterrows():
         score = 1 if e["kind"] in POSITIVE_EVENTS else -1 if e["kind"] in NEGATIVE_EVENTS else 0
         items.append(Change(e["track"], "event", e["date_label"], f"{e['title']}: {e['description']}",
@@ -168,3 +169,16 @@ def changes_markdown(changes: Changes, previous_label: str, citations: dict[str,
 
 
 _MARKERS = {"improved": "▲", "deteriorated": "▼", "unchanged": "●"}
+
+
+def what_changed_section(ds: Dataset, as_of: dt.date, previous_as_of: str | None, previous_label: str | None,
+                         trend_overrides: dict | None) -> str:
+    """The section for a notebook: empty when there is no previous edition to compare with."""
+    if not previous_as_of:
+        return ""
+    previous = dt.date.fromisoformat(str(previous_as_of))
+    overrides = {track: TrendOverride(spec["trend"], spec["reason"])
+                 for track, spec in (trend_overrides or {}).items()}
+    citations = dict(zip(ds["sources"]["source_id"], ds["sources"]["cite_as"], strict=True))
+    label = previous_label or f"{previous:%-d %B %Y}"
+    return changes_markdown(compute_changes(ds, previous, as_of), label, citations, overrides)
