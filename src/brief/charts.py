@@ -55,9 +55,10 @@ def _window_label(params: Params) -> str:
 
 
 def source_note(ds: Dataset, source_ids) -> str:
-    titles = ds["sources"].set_index("source_id")["title"]
-    names = [f"{titles[s]}" for s in sorted(set(source_ids))]
-    return "Source: " + "; ".join(names) + "." if names else "Source: none in this window."
+    """'Source: <short citation>; …' for the sources a chart uses (full citations in the brief)."""
+    cite = ds["sources"].set_index("source_id")["cite_as"]
+    names = [cite[s] for s in sorted(set(source_ids))]
+    return ("Source: " + "; ".join(names) + ".") if names else "Source: none in this window."
 
 
 def _finish(chart: alt.TopLevelMixin, title: str, note: str, alt_text: str) -> alt.VConcatChart:
