@@ -64,9 +64,9 @@ def source_note(ds: Dataset, source_ids) -> str:
 def _finish(chart: alt.TopLevelMixin, title: str, note: str, alt_text: str) -> alt.VConcatChart:
     """Put the finding on top and the source note under the plot; set the description."""
     lines = _wrap(note, 70)
-    footer = alt.Chart(pd.DataFrame({"note": ["\n".join(lines)]})).mark_text(
+    footer = alt.Chart(pd.DataFrame({"source_note": ["\n".join(lines)]})).mark_text(
         align="left", baseline="top", lineBreak="\n", fontSize=FONT_SIZE, color=theme.MUTED,
-    ).encode(x=alt.value(0), y=alt.value(0), text="note:N").properties(
+    ).encode(x=alt.value(0), y=alt.value(0), text="source_note:N").properties(
         width=PLOT_WIDTH, height=(FONT_SIZE + 3) * len(lines))
     return alt.vconcat(chart, footer, spacing=14).properties(
         title=alt.Title(_wrap(title, 62)), description=alt_text)
