@@ -72,13 +72,14 @@ def _finish(chart: alt.TopLevelMixin, title: str, note: str, alt_text: str) -> a
         title=alt.Title(_wrap(title, 62)), description=alt_text)
 
 
-def no_data(title: str, note: str, what: str) -> alt.VConcatChart:
+def no_data(ds: Dataset, title: str, what: str, caption: str) -> Figure:
     """An explicit 'no data in this window' panel instead of an empty axis."""
-    message = alt.Chart(pd.DataFrame({"text": [f"{NO_DATA}: {what}"]})).mark_text(
+    alt_text = f"{NO_DATA}: {what}."
+    message = alt.Chart(pd.DataFrame({"text": [alt_text]})).mark_text(
         fontSize=FONT_SIZE + 2, color=theme.MUTED).encode(
         x=alt.value(PLOT_WIDTH / 2), y=alt.value(40), text="text:N", tooltip=["text:N"],
     ).properties(width=PLOT_WIDTH, height=80)
-    return _finish(message, title, note, f"{NO_DATA}: {what}")
+    return Figure(_finish(message, title, source_note(ds, ()), alt_text), caption, alt_text, ())
 
 
 # --- 1. Progress on the draft agreement --------------------------------------------------
@@ -118,11 +119,10 @@ def progress_chart(ds: Dataset, params: Params) -> Figure:
     share = known[known["metric"] == "share_agreed_pct"]
     change = analysis.share_change(known)
     if change is None:
-        title = f"No figure on the share of the draft agreed is known by {params.as_of:%-d %b %Y}"
-        chart = no_data(title, source_note(ds, sources), f"no progress figure dated on or before "
-                        f"{params.as_of:%-d %b %Y}")
-        return Figure(chart, "Progress on the draft peace agreement: no figures known yet.",
-                      f"{NO_DATA}: no progress figure known by {params.as_of:%-d %b %Y}.", sources)
+        day = f"{params.as_of:%-d %b %Y}"
+        return no_data(ds, f"No figure on the share of the draft agreed is known by {day}",
+                       f"no progress figure dated on or before {day}",
+                       "Progress on the draft peace agreement: no figures known yet.")
 
     share = _placed(share)
     share["figure"] = share["value"].map(lambda v: f"{v:g}%")
@@ -238,9 +238,9 @@ def cadence_timeline(ds: Dataset, params: Params) -> Figure:
     window = _window_label(params)
     sources = tuple(sorted(set(meetings["source_id"])))
     if meetings.empty:
-        what = f"no meeting of the selected mediators between {window}"
-        return Figure(no_data(f"No meetings in the window ({window})", source_note(ds, sources), what),
-                      f"Meetings by format and mediator, {window}: none.", f"{NO_DATA}: {what}.", sources)
+        return no_data(ds, f"No meetings in the window ({window})",
+                       f"no meeting of the selected mediators from {window}",
+                       f"Meetings by format and mediator, {window}: none.")
     rows = _meeting_rows(meetings)
     formats = [FORMAT_LABELS[f] for f in FORMAT_LABELS if f in set(rows["format"])]
     x = alt.X("start:T", scale=alt.Scale(domain=[_iso(params.since),
@@ -261,7 +261,7 @@ def cadence_timeline(ds: Dataset, params: Params) -> Figure:
              f"{_names(top_format, FORMAT_LABELS).lower()} met most often ({n_format})")
     listing = "; ".join(f"{r.date_label}, {r.place}: {r.format_label.lower()}, {r.mediator_label}"
                         for r in rows.itertuples())
-    alt_text = (f"Timeline of {len(meetings)} meetings between {window}, one bar per meeting across the "
+    alt_text = (f"Timeline of {len(meetings)} meetings from {window}, one bar per meeting across the "
                 f"period its source gives, one row per format, coloured by mediator: {listing}.")
     mediators = "all mediators" if set(params.mediators) == set(MEDIATOR_LABELS) else \
         ", ".join(MEDIATOR_LABELS[m] for m in params.mediators)
@@ -274,10 +274,9 @@ def cadence_counts(ds: Dataset, params: Params) -> Figure:
     window = _window_label(params)
     sources = tuple(sorted(set(meetings["source_id"])))
     if meetings.empty:
-        what = f"no meeting of the selected mediators between {window}"
-        return Figure(no_data(f"No meetings in the window ({window})", source_note(ds, sources), what),
-                      f"Meetings per {params.period} by mediator, {window}: none.", f"{NO_DATA}: {what}.",
-                      sources)
+        return no_data(ds, f"No meetings in the window ({window})",
+                       f"no meeting of the selected mediators from {window}",
+                       f"Meetings per {params.period} by mediator, {window}: none.")
     counts = analysis.meeting_counts(meetings, params)
     counts["mediator_label"] = counts["mediator"].map(MEDIATOR_LABELS).fillna("")
     counts["period_start"] = counts["period_start"].map(_iso)
@@ -300,7 +299,7 @@ def cadence_counts(ds: Dataset, params: Params) -> Figure:
     listing = "; ".join(f"{p}: {n}" for p, n in per.items())
     by_mediator = meetings["mediator"].value_counts()
     mediators = ", ".join(f"{MEDIATOR_LABELS[m]} {by_mediator[m]}" for m in sorted(by_mediator.index))
-    alt_text = (f"Stacked bar chart of meetings per {params.period} between {window}, coloured by mediator. "
+    alt_text = (f"Stacked bar chart of meetings per {params.period} from {window}, coloured by mediator. "
                 f"Meetings per {params.period}: {listing}. By mediator: {mediators}.")
     caption = f"Meetings per {params.period} by mediator, {window}."
     return Figure(_finish(chart, title, source_note(ds, sources), alt_text), caption, alt_text, sources)
