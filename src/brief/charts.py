@@ -210,16 +210,19 @@ def _meeting_rows(meetings: pd.DataFrame) -> pd.DataFrame:
     lanes, ends = [], {}
     for m in df.itertuples():
         used = ends.setdefault(m.format, [])
-        lane = next((i for i, end in enumerate(used) if end <= m.date_start), len(used))
+        lane = next((i for i, end in enumerate(used) if end < m.date_start), len(used))
         if lane == len(used):
             used.append(m.date_end)
         else:
             used[lane] = m.date_end
         lanes.append(lane)
     df["lane"] = lanes
+    # One band per (format, lane); only a format's first band carries its name on the axis.
+    df["row"] = [label if lane == 0 else f"{label}#{lane}" for label, lane in zip(df["format_label"], lanes,
+                                                                                   strict=True)]
     return df[["meeting_id", "date", "date_label", "precision", "start", "end", "place", "format",
                "format_label", "mediator", "mediator_label", "host_event", "track", "about", "source_id",
-               "lane"]]
+               "lane", "row"]]
 
 
 MEETING_TOOLTIP = [alt.Tooltip("date_label:N", title="Date"), alt.Tooltip("place:N", title="Place"),
@@ -242,20 +245,20 @@ def cadence_timeline(ds: Dataset, params: Params) -> Figure:
                        f"no meeting of the selected mediators from {window}",
                        f"Meetings by format and mediator, {window}: none.")
     rows = _meeting_rows(meetings)
-    formats = [FORMAT_LABELS[f] for f in FORMAT_LABELS if f in set(rows["format"])]
+    order = [f"{FORMAT_LABELS[f]}#{lane}" if lane else FORMAT_LABELS[f] for f in FORMAT_LABELS
+             for lane in range(int(rows.loc[rows["format"] == f, "lane"].max()) + 1 if f in set(rows["format"]) else 0)]
     x = alt.X("start:T", scale=alt.Scale(domain=[_iso(params.since),
                                                   _iso(params.as_of + dt.timedelta(days=1))]),
               axis=_time_axis("Date of the meeting (bar = the whole period the source gives)"))
-    y = alt.Y("format_label:N", title=None, sort=formats)
+    y = alt.Y("row:N", title=None, sort=order, scale=alt.Scale(paddingInner=0.3),
+              axis=alt.Axis(labelExpr="indexof(datum.label, '#') >= 0 ? '' : datum.label", ticks=False))
     base = alt.Chart(rows)
-    bars = base.mark_bar(height=12, opacity=0.85).encode(
-        x=x, x2="end:T", y=y, yOffset=alt.YOffset("lane:O"), color=_mediator_colour(),
-        tooltip=MEETING_TOOLTIP)
+    bars = base.mark_bar(opacity=0.85).encode(
+        x=x, x2="end:T", y=y, color=_mediator_colour(), tooltip=MEETING_TOOLTIP)
     days = base.transform_filter(alt.datum.precision == "day").mark_point(
         filled=True, size=110, shape="diamond").encode(
-        x=x, y=y, yOffset="lane:O", color=_mediator_colour(), tooltip=MEETING_TOOLTIP)
-    lanes = int(rows["lane"].max()) + 1
-    chart = alt.layer(bars, days).properties(width=PLOT_WIDTH - 60, height=len(formats) * (lanes * 16 + 20))
+        x=x, y=y, color=_mediator_colour(), tooltip=MEETING_TOOLTIP)
+    chart = alt.layer(bars, days).properties(width=PLOT_WIDTH - 60, height=max(60, 24 * len(order)))
     top_format, n_format = analysis.most_common(meetings["format"])
     title = (f"{len(meetings)} meeting{'s' if len(meetings) != 1 else ''} from {window}; "
              f"{_names(top_format, FORMAT_LABELS).lower()} met most often ({n_format})")
@@ -283,7 +286,8 @@ def cadence_counts(ds: Dataset, params: Params) -> Figure:
     order = list(dict.fromkeys(counts["period"]))
     chart = alt.Chart(counts).mark_bar().encode(
         x=alt.X("period:O", sort=order, title=f"{params.period.capitalize()}",
-                axis=alt.Axis(labelAngle=0 if len(order) <= 6 else -45)),
+                axis=alt.Axis(labelAngle=0 if len(order) <= 6 else -45, labelOverlap="greedy",
+                              labelLimit=160)),
         y=alt.Y("sum(meetings):Q", title="Meetings (count)", axis=alt.Axis(tickMinStep=1, format="d")),
         color=_mediator_colour(),
         order=alt.Order("mediator:N"),

@@ -86,7 +86,7 @@ def _config() -> dict:
                      "labelColor": TEXT_COLOUR, "gridColor": "#E5E5E5", "domainColor": MUTED,
                      "tickColor": MUTED, "labelLimit": 220},
             "legend": {"labelFont": FONT, "labelFontSize": FONT_SIZE, "titleFont": FONT,
-                       "titleFontSize": FONT_SIZE, "titleFontWeight": "normal", "orient": "bottom",
+                       "titleFontSize": FONT_SIZE, "titleFontWeight": "normal", "orient": "top",
                        "direction": "horizontal", "columns": 2, "labelLimit": 220, "symbolSize": 90},
             "header": {"labelFont": FONT, "labelFontSize": FONT_SIZE, "titleFont": FONT,
                        "titleFontSize": FONT_SIZE},
