@@ -382,7 +382,8 @@ def chain_chart(ds: Dataset, params: Params) -> Figure:
     dash = alt.StrokeDash("relation:N", title="Relation", sort=list(RELATION_LABELS.values()),
                           scale=alt.Scale(domain=list(RELATION_LABELS.values()),
                                           range=[[1, 0], [6, 3], [2, 3], [8, 2, 2, 2]]),
-                          legend=alt.Legend(columns=4, symbolType="stroke", symbolStrokeColor=theme.MUTED))
+                          legend=alt.Legend(columns=4, symbolType="stroke", symbolStrokeColor=theme.MUTED,
+                                                 orient="bottom"))
     lines = alt.Chart(edges).mark_rule(color=theme.MUTED, strokeWidth=1.5).encode(
         x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), x2="x2:Q", y2="y2:Q", strokeDash=dash, tooltip=edge_tip)
     heads = alt.Chart(edges).mark_point(shape="triangle-right", filled=True, size=60, color=theme.MUTED,
@@ -396,7 +397,7 @@ def chain_chart(ds: Dataset, params: Params) -> Figure:
                                           stroke=theme.TEXT_COLOUR, strokeWidth=1.2, shape="circle").encode(
         x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px),
         fill=alt.Fill("status:N", title=f"Status as of {params.as_of:%-d %b %Y}", scale=theme.chain_status_scale(),
-                      legend=alt.Legend(columns=3, orient="top")),
+                      legend=alt.Legend(columns=3, orient="top", labelExpr="replace(datum.label, '_', ' ')")),
         tooltip=node_tip)
     labels = [alt.Chart(nodes[nodes["align"] == align]).mark_text(
         lineBreak="\n", baseline="top", fontSize=FONT_SIZE, align=align).encode(
