@@ -6,6 +6,8 @@ Each function returns pandoc Markdown in which every string taken from the data 
 
 from __future__ import annotations
 
+import re
+
 from . import analysis
 from .dataset import Dataset
 from .nbout import md_escape
@@ -13,6 +15,7 @@ from .params import Params
 from .theme import FORMAT_LABELS, MEDIATOR_LABELS
 
 NO_DATA = "No data in this window"
+_SAFE_URL = re.compile(r"https?://[^\s<>`]+")
 
 
 def _day(day) -> str:
@@ -168,8 +171,9 @@ def sources(ds: Dataset) -> str:
         if s.publisher:
             parts.append(f"{md_escape(s.publisher)}.")
         if s.url:
-            parts.append(f"<{s.url}>.")
-        parts.append(f"Local copy: `{s.path}`; accessed {md_escape(s.accessed)}.")
+            # An autolink only for a plain http(s) URL; anything else is shown as escaped text.
+            parts.append(f"<{s.url}>." if _SAFE_URL.fullmatch(s.url) else f"{md_escape(s.url)}.")
+        parts.append(f"Local copy: {md_escape(s.path)}; accessed {md_escape(s.accessed)}.")
         if s.date_note:
             parts.append(f"Note: {md_escape(s.date_note)}")
         lines.append(f"- \\[{md_escape(s.source_id)}\\] " + " ".join(parts))
