@@ -133,6 +133,15 @@ def test_chain_layout_layers_every_edge_forward_and_is_stable(ds):
     assert {n for n, (layer, _) in layout.items() if layer == 0} == set(roots)
 
 
+def test_chain_layout_never_puts_two_nodes_on_one_spot():
+    import networkx as nx
+
+    graph = nx.DiGraph([("a", "x"), ("a", "y"), ("b", "x"), ("b", "y"), ("x", "z"), ("y", "z")])
+    layout = analysis.chain_layout(graph)
+    assert len(set(layout.values())) == len(layout)
+    assert layout["z"][0] == 2 and layout["x"][0] == layout["y"][0] == 1
+
+
 def test_chain_waiting_on_names_the_unachieved_conditions(ds):
     wait = analysis.chain_waiting_on(ds, dt.date(2024, 12, 31))
     blockers = {e["from_node"] for e in rows("chain_edges") if e["to_node"] == wait.node_id

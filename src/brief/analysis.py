@@ -60,8 +60,8 @@ def period_of(start: dt.date, end: dt.date, period: str) -> tuple[str, dt.date]:
     first, last = key(start), key(end)
     if first == last:
         return first
-    return f"{start.year} (date: year only)" if start.year == end.year else \
-        f"{start.year}–{end.year}", start
+    label = f"{start.year} (date: year only)" if start.year == end.year else f"{start.year}–{end.year}"
+    return label, start
 
 
 def periods_between(since: dt.date, as_of: dt.date, period: str) -> list[tuple[str, dt.date]]:
@@ -237,8 +237,12 @@ def chain_layout(graph: nx.DiGraph) -> dict[str, tuple[int, float]]:
         return (sum(succ) / len(succ) if succ else 0, node)
 
     row = {node: float(i) for i, node in enumerate(sorted(roots, key=root_key))}
-    for node in nx.lexicographical_topological_sort(graph):
-        if node not in row:
-            preds = sorted(graph.predecessors(node))
-            row[node] = sum(row[p] for p in preds) / len(preds)
+    for depth in range(1, max(layer.values(), default=0) + 1):
+        members = [n for n in graph if layer[n] == depth]
+        wanted = {n: sum(row[p] for p in graph.predecessors(n)) / graph.in_degree(n) for n in members}
+        previous = None
+        for node in sorted(members, key=lambda n: (wanted[n], n)):
+            # Nodes of one layer that want the same row are pushed apart, one row each.
+            row[node] = wanted[node] if previous is None else max(wanted[node], previous + 1)
+            previous = row[node]
     return {node: (layer[node], row[node]) for node in sorted(graph)}
