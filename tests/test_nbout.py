@@ -142,3 +142,26 @@ def test_setup_resolves_parameters_from_the_data(tmp_path):
     assert ctx.params.mediators == ("united_states", "germany_eu")
     assert alt.theme.active == "brief"
     assert nbout.setup().params.as_of == ctx.ds.latest_date()
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_html_output_renders_in_a_browser_with_the_bundle_loaded_once(tmp_path):
+    import shutil
+    import subprocess
+
+    import vl_convert
+
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Chromium is not installed")
+    data, _ = nbout.chart_bundle(_chart(), label="fig-test", caption="c", alt="alt text", sources=[])
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><head><meta charset='utf-8'><script>{vl_convert.javascript_bundle()}</script></head>"
+                    f"<body>{data['text/html']}</body></html>", encoding="utf-8")
+    dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000",
+                          "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    container = dom[dom.index('id="fig-test-vis"'):]
+    assert "<svg" in container[:container.index("</div>") if "</div>" in container else None]
