@@ -69,14 +69,14 @@ def _finish(chart: alt.TopLevelMixin, title: str, note: str, alt_text: str) -> a
     ).encode(x=alt.value(0), y=alt.value(0), text="source_note:N").properties(
         width=PLOT_WIDTH, height=(FONT_SIZE + 3) * len(lines))
     return alt.vconcat(chart, footer, spacing=14).properties(
-        title=alt.Title(_wrap(title, 62)), description=alt_text)
+        title=alt.Title(_wrap(title, 56)), description=alt_text)
 
 
 def no_data(ds: Dataset, title: str, what: str, caption: str) -> Figure:
     """An explicit 'no data in this window' panel instead of an empty axis."""
     alt_text = f"{NO_DATA}: {what}."
-    message = alt.Chart(pd.DataFrame({"text": [alt_text]})).mark_text(
-        fontSize=FONT_SIZE + 2, color=theme.MUTED).encode(
+    message = alt.Chart(pd.DataFrame({"text": ["\n".join(_wrap(alt_text, 50))]})).mark_text(
+        fontSize=FONT_SIZE + 2, color=theme.MUTED, lineBreak="\n").encode(
         x=alt.value(PLOT_WIDTH / 2), y=alt.value(40), text="text:N", tooltip=["text:N"],
     ).properties(width=PLOT_WIDTH, height=80)
     return Figure(_finish(message, title, source_note(ds, ()), alt_text), caption, alt_text, ())
