@@ -1,0 +1,130 @@
+"""Hostile and broken inputs, met through the real CLI: the message the user sees, and nothing lost."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+
+import pytest
+
+from .browser import open_page
+from .conftest import copy_project, edition_outputs, run_brief
+from .test_validate import set_cell
+
+pytestmark = pytest.mark.slow
+
+SCRIPT = "<script>window.__pwned=1</script>"
+MARKUP = '<img src=x onerror="window.__pwned=2"><b>bold-from-data</b> *not-emphasis* [not-a-link](http://x.invalid)'
+TYPST = "#set page(width: 1cm) #pagebreak() $x^2$ @fig-chain \\ //comment"
+PLACE = "Երևան & Qazax: Aşağı Əskipara, Qızılhacılı, Bağanıs Ayrım"
+LONG = "An extraordinarily-long-unbroken-identifier-" * 12 + " and " + "very long text " * 60
+
+
+def tree_digest(root) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """A project whose data carries markup, script, Typst code, non-Latin and very long text."""
+    root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
+    set_cell(root, "meetings", 7, "about", f"{SCRIPT} {MARKUP} {TYPST}")  # Kazan, October 2024
+    set_cell(root, "meetings", 7, "place", PLACE)
+    set_cell(root, "meetings", 3, "about", LONG)  # Berlin, April 2024
+    run_brief(root, "build")
+    return root
+
+
+@pytest.mark.pdftools
+def test_hostile_text_is_literal_in_the_pdf(hostile):
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext not installed (apt-get install poppler-utils)")
+    pdf = edition_outputs(hostile)["pdf"]
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    for literal in (SCRIPT, "<b>bold-from-data</b>", "*not-emphasis*", "#set page(width: 1cm)", "$x^2$", "Երևան",
+                    "Aşağı Əskipara"):
+        assert literal in text, literal
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Page size:\s+595(\.\d+)? x 842", info, re.M)  # the injected #set page did nothing
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Armenian" in fonts  # Armenian glyphs come from an embedded Armenian font, not a fallback box
+
+
+@pytest.mark.browser
+def test_hostile_text_is_literal_in_the_html_and_no_script_runs(hostile):
+    html = edition_outputs(hostile)["html"]
+    with open_page(html) as (page, log):
+        body = page.inner_text("body")
+        assert SCRIPT in body and "<b>bold-from-data</b>" in body and "Երևան" in body
+        assert page.evaluate("window.__pwned") is None
+        assert page.evaluate("[...document.querySelectorAll('b')].filter(b => b.textContent === 'bold-from-data')"
+                             ".length") == 0
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    assert log["errors"] == [] and log["dialogs"] == []
+
+
+@pytest.mark.parametrize("args", [["-p", "as_of=../../etc"], ["-p", "since=2024/01/01"], ["--edition", "../outside"],
+                                  ["--edition", "a/b"]])
+def test_parameter_with_path_separator_is_rejected_and_nothing_is_written(project, args):
+    before = tree_digest(project.parent)
+    proc = run_brief(project, "build", *args, check=False)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: ")
+    assert tree_digest(project.parent) == before
+
+
+def test_corrupted_notebook_json_is_named_and_nothing_is_published(project):
+    run_brief(project, "build", "--to", "html")
+    before = tree_digest(project / "reports")
+    (project / "notebooks" / "cadence.ipynb").write_text('{"cells": [', encoding="utf-8")
+    proc = run_brief(project, "build", "--to", "html", check=False)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "notebooks/cadence.ipynb" in proc.stderr
+    assert tree_digest(project / "reports") == before
+
+
+def test_read_only_data_directory_builds(project):
+    data = project / "data"
+    mounted = subprocess.run(["mount", "--bind", str(data), str(data)], capture_output=True).returncode == 0
+    if mounted:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(data)], check=True)
+    else:  # without mount privileges a permission bit is the best available stand-in
+        for path in [data, *data.iterdir()]:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        before = tree_digest(data)
+        run_brief(project, "build", "--to", "html")
+        assert tree_digest(data) == before
+        assert edition_outputs_html(project)
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(data)], check=True)
+
+
+def edition_outputs_html(root):
+    return sorted((root / "reports").glob("*/*.html"))
+
+
+def test_full_disk_gives_a_clear_error_and_keeps_the_previous_outputs(project):
+    run_brief(project, "build", "--to", "html")
+    before = tree_digest(project / "reports")
+    set_cell(project, "meetings", 7, "about", "A changed row, so that the build has to write again.")
+
+    def small_disk():  # every file this build writes may hold at most 64 KiB, as on a nearly full disk
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    proc = run_brief(project, "build", "--to", "html", check=False, preexec_fn=small_disk,
+                     env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    assert re.search(r"File too large|No space left", proc.stderr), proc.stderr
+    assert tree_digest(project / "reports") == before
