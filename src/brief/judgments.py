@@ -59,15 +59,22 @@ def _names(values, labels: dict[str, str]) -> str:
     return " and ".join(md_escape(labels.get(v, v)) for v in values)
 
 
+def _selection(params: Params) -> str:
+    if set(params.mediators) == set(MEDIATOR_LABELS):
+        return ""
+    return f" (mediators selected: {_names(params.mediators, MEDIATOR_LABELS)})"
+
+
 def meetings_sentence(ds: Dataset, params: Params) -> str:
     meetings = analysis.meetings_in_window(ds, params)
     if meetings.empty:
-        return f"{NO_DATA}: no meeting of the selected mediators is recorded from {_window(params)}."
+        return (f"{NO_DATA}: no meeting of the selected mediators is recorded from {_window(params)}"
+                f"{_selection(params)}.")
     mediators, n_mediator = analysis.most_common(meetings["mediator"])
     formats, n_format = analysis.most_common(meetings["format"])
-    return (f"{_plural(len(meetings), 'meeting')} took place from {_window(params)}; the most active "
-            f"mediator was {_names(mediators, MEDIATOR_LABELS)} ({n_mediator}) and the most frequent format "
-            f"{_names(formats, FORMAT_LABELS).lower()} ({n_format}).")
+    return (f"{_plural(len(meetings), 'meeting')} took place from {_window(params)}{_selection(params)}; "
+            f"the most active mediator was {_names(mediators, MEDIATOR_LABELS)} ({n_mediator}) and the most "
+            f"frequent format {_names(formats, FORMAT_LABELS).lower()} ({n_format}).")
 
 
 def chain_sentence(ds: Dataset, params: Params) -> str:
