@@ -185,6 +185,14 @@ def test_key_judgments_say_no_data_for_an_empty_window(ds):
     assert text.startswith(judgments.NO_DATA)
 
 
+def test_meetings_sentence_names_a_mediator_subset(ds):
+    p = params(ds, mediators="united_states")
+    text = judgments.meetings_sentence(ds, p)
+    assert "(mediators selected: United States)" in text
+    assert text.startswith(f"{len(expected_meetings(p.as_of, p.since, p.mediators))} meetings")
+    assert "mediators selected" not in judgments.meetings_sentence(ds, params(ds))
+
+
 def test_tables_escape_data_and_have_one_row_per_item(ds):
     p = params(ds)
     table = judgments.meetings_table(ds, p)
