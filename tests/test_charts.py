@@ -89,7 +89,7 @@ def test_progress_rows_follow_as_of(ds):
 def test_progress_draws_month_precision_as_an_interval(ds):
     spec = charts.progress_chart(ds, params(ds)).chart.to_dict()
     dec = next(r for r in dataset_rows(spec) if r.get("progress_id") == "pr_share_2024_12")
-    assert (dec["start"], dec["end"]) == ("2024-12-01", "2025-01-01")
+    assert (dec["start"], dec["end"]) == ("2024-12-01T00:00:00", "2025-01-01T00:00:00")
     assert dec["start"] <= dec["at"] < dec["end"]
     # Two people stating the same figure for the same month are drawn apart, inside the month.
     same = [r["at"] for r in dataset_rows(spec) if r.get("date") == "2024-12" and r.get("value") == 90

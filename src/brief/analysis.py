@@ -23,6 +23,8 @@ from .dataset import Dataset
 from .params import Params
 
 NO_RECORD = "no record"
+# What every chart and sentence says instead of an empty axis or a crash.
+NO_DATA = "No data in this window"
 # Sticking-point statuses that count as unresolved "open" points in the key judgments.
 OPEN_STATUSES = ("open", "impasse")
 # Edges that make the target wait for the source.

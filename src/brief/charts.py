@@ -24,7 +24,7 @@ from .params import Params
 from .theme import FONT_SIZE, FORMAT_LABELS, MEDIATOR_LABELS, WIDTH
 
 PLOT_WIDTH = WIDTH - 140  # leaves room for the y axis labels and title
-NO_DATA = "No data in this window"
+NO_DATA = analysis.NO_DATA
 DATE_AXIS = "Date stated (grey bar = the whole period the source gives)"
 
 
@@ -47,7 +47,9 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def _iso(day: dt.date) -> str:
-    return day.isoformat()
+    # A date-only ISO string is parsed as UTC by JavaScript but a date-time as local time; every
+    # temporal value is a date-time so they all land on the same clock in any browser.
+    return f"{day.isoformat()}T00:00:00"
 
 
 def _window_label(params: Params) -> str:

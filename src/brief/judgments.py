@@ -14,7 +14,7 @@ from .nbout import md_escape
 from .params import Params
 from .theme import FORMAT_LABELS, MEDIATOR_LABELS
 
-NO_DATA = "No data in this window"
+NO_DATA = analysis.NO_DATA
 _SAFE_URL = re.compile(r"https?://[^\s<>`]+")
 
 
