@@ -111,7 +111,7 @@ def _options(cell) -> dict:
 
 def test_apply_cell_options_rewrites_caption_and_alt_yaml_safely():
     caption = 'Share "agreed": 90%\nsecond line # not a comment'
-    alt_text = "Chart: 40% → 90%; it's \\ tricky"
+    alt_text = "Chart: 40% → 90%; it's \\ tricky\u2028#| label: injected\u0085Երևան"
     cell = _chart_cell('#| label: fig-x\n#| fig-cap: "placeholder"\n#| fig-alt: "placeholder"\nshow()',
                        caption, alt_text)
     nb = new_notebook(cells=[cell])

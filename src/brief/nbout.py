@@ -99,8 +99,10 @@ _OPTION = re.compile(r"^#\|\s*(fig-cap|fig-alt)\s*:.*$")
 
 def _yaml_quote(text: str) -> str:
     # A JSON string is a valid YAML double-quoted scalar: quotes, backslashes and newlines
-    # are escaped, so a caption can never break out of its option line.
-    return json.dumps(text, ensure_ascii=False)
+    # are escaped, so a caption can never break out of its option line. YAML also breaks lines
+    # at NEL and the Unicode line/paragraph separators, which JSON leaves raw.
+    quoted = json.dumps(text, ensure_ascii=False)
+    return quoted.replace("\u0085", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def apply_cell_options(nb) -> None:
