@@ -142,7 +142,7 @@ def progress_chart(ds: Dataset, params: Params) -> Figure:
         x="at:T",
         y=alt.Y("value:Q", title="Share of the draft text agreed (%)", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("stated_by:N", title="Stated by",
-                        scale=alt.Scale(range=["#0072B2", "#D55E00", "#009E73", "#CC79A7"]),
+                        scale=alt.Scale(range=theme.STATED_BY_COLOURS),
                         legend=alt.Legend(columns=1, labelLimit=PLOT_WIDTH)),
         shape=alt.Shape("stated_by:N", title="Stated by"),
         tooltip=tooltip)

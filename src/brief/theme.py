@@ -45,6 +45,8 @@ FORMAT_LABELS = {
     "deputy_prime_ministers": "Deputy PMs",
     "envoys": "Envoys",
 }
+# Who stated a progress figure (the progress chart shows no mediators), Okabe–Ito in a fixed order.
+STATED_BY_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 # Chain statuses, from "nothing has happened" to "done"; colours keep that order readable.
 CHAIN_STATUS_COLOURS = {
     "no record": "#FFFFFF",
