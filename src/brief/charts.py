@@ -342,13 +342,15 @@ def chain_chart(ds: Dataset, params: Params) -> Figure:
         first = layout[node][0] == 0
         rec = status.loc[node]
         lines = _wrap(rec["label"], 15 if first else 13)
+        sink = graph.out_degree(node) == 0
+        # The first layer's labels sit left of the node (no edge arrives there); the last node's
+        # below it; the others above and to the right, where no edge passes, every other layer
+        # raised so that neighbouring labels never touch.
+        label_x, label_y, align = ((x - 16, y - 7 * len(lines), "right") if first else
+                                   (x, y + 16, "center") if sink else
+                                   (x + 4, y - 14 - 14 * len(lines) - 30 * (layout[node][0] % 2 == 0), "left"))
         nodes.append({"node_id": node, "x": x, "y": y, "label": "\n".join(lines),
-                      # The first layer's labels sit left of the node (no edge arrives there);
-                      # later labels sit above the node (the last one, where edges arrive from above, below it).
-                      "label_x": x - 16 if first else x,
-                      "label_y": y - 7 * len(lines) if first else (
-                          y + 16 if graph.out_degree(node) == 0 else y - 16 - 14 * len(lines)),
-                      "align": "right" if first else "center",
+                      "label_x": label_x, "label_y": label_y, "align": align,
                       "status": rec["status"], "status_date": rec["status_date"] or "no record",
                       "kind": rec["kind"], "note": rec["note"] or rec["description"], "source_id": rec["source_id"]})
     nodes = pd.DataFrame(nodes)
@@ -404,7 +406,7 @@ def chain_chart(ds: Dataset, params: Params) -> Figure:
     labels = [alt.Chart(nodes[nodes["align"] == align]).mark_text(
         lineBreak="\n", baseline="top", fontSize=FONT_SIZE, align=align).encode(
         x=alt.X("label_x:Q", **px), y=alt.Y("label_y:Q", **px), text="label:N", tooltip=node_tip)
-        for align in ("right", "center")]
+        for align in ("right", "center", "left")]
     height = int(nodes["y"].max() + 40)
     chart = alt.layer(lines, heads, *relation_text, circles, *labels).properties(width=CHAIN_WIDTH, height=height)
 
