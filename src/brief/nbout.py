@@ -1,4 +1,4 @@
-"""The notebook output contract (see notes on the pipeline in CONTRIBUTING.md).
+"""The notebook output contract between the notebooks, the build and the renderer.
 
 Notebooks show their results only through this module, so every output has the shape the
 renderer expects:
@@ -72,8 +72,9 @@ def chart_bundle(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str
     """The (data, metadata) of the one output that shows ``chart``."""
     spec = chart.to_dict()
     svg = vl_convert.vegalite_to_svg(spec)
-    # "</" inside a <script> would end it early; "<\/" is the same string to JavaScript.
-    spec_js = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+    # "</script>" or "<!--" from the data must not end or confuse the <script>: every "<" (only
+    # ever inside a JSON string) becomes "\u003c", the same character to JavaScript.
+    spec_js = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
     element = f"{label}-vis"
     html = (f'<div id="{element}" class="brief-chart" role="figure" aria-label="{_attr(alt)}"></div>\n'
             f'<script type="text/javascript">vegaEmbed("#{element}", {spec_js}, '
