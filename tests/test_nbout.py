@@ -164,4 +164,6 @@ def test_html_output_renders_in_a_browser_with_the_bundle_loaded_once(tmp_path):
     dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000",
                           "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
     container = dom[dom.index('id="fig-test-vis"'):]
-    assert "<svg" in container[:container.index("</div>") if "</div>" in container else None]
+    assert "<svg" in container[:container.index("</div>")]  # drawn inside its own div
+    svg_tag = container[container.index("<svg"):]
+    assert "max-width: 100%" in svg_tag[:svg_tag.index(">")]  # scales down on a phone instead of overflowing

@@ -76,9 +76,13 @@ def chart_bundle(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str
     # ever inside a JSON string) becomes "\u003c", the same character to JavaScript.
     spec_js = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
     element = f"{label}-vis"
-    html = (f'<div id="{element}" class="brief-chart" role="figure" aria-label="{_attr(alt)}"></div>\n'
+    # The chart scales down to narrow screens (the SVG has a viewBox) instead of overflowing.
+    html = (f'<div id="{element}" class="brief-chart" role="figure" aria-label="{_attr(alt)}" '
+            f'style="max-width: 100%; overflow-x: auto;"></div>\n'
             f'<script type="text/javascript">vegaEmbed("#{element}", {spec_js}, '
-            f'{{"renderer": "svg", "actions": false}});</script>')
+            f'{{"renderer": "svg", "actions": false}}).then(function (result) {{ '
+            f'var svg = result.view.container().querySelector("svg"); '
+            f'if (svg) {{ svg.style.maxWidth = "100%"; svg.style.height = "auto"; }} }});</script>')
     data = {VEGALITE_MIME: spec, SVG_MIME: svg, "text/html": html, "text/plain": alt}
     metadata = {"brief": {"label": label, "caption": caption, "alt": alt, "sources": list(sources)}}
     return data, metadata
