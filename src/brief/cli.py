@@ -69,5 +69,123 @@ def params():
         click.echo(f"{spec.name}\n  type:    {spec.type}\n  default: {spec.default}\n  {spec.help}\n")
 
 
+def _raw_params(assignments, params_file) -> dict:
+    from .params import parse_assignments, read_params_file
+
+    raw = read_params_file(params_file) if params_file else {}
+    raw.update(parse_assignments(assignments))
+    return raw
+
+
+@main.command()
+@click.option("-p", "--param", "assignments", multiple=True, metavar="NAME=VALUE",
+              help="Set a parameter (repeatable); see `brief params`.")
+@click.option("--params", "params_file", type=click.Path(path_type=Path), help="YAML file of NAME: VALUE.")
+@click.option("--to", "formats", default="pdf,html", show_default=True, help="Comma-separated: pdf, html.")
+@click.option("--engine", default="builtin", show_default=True, type=click.Choice(["builtin", "quarto"]),
+              help="builtin = pandoc + Typst (pip-installed); quarto = the Quarto CLI, if installed.")
+@click.option("--jobs", type=int, default=None, help="Notebooks executed at once [default: number of cores].")
+@click.option("--force", is_flag=True, help="Ignore the cache: execute and render everything.")
+@click.option("--edition", help="Build a committed edition (editions/NAME.yml); see `brief editions`.")
+@click.option("--all-editions", is_flag=True, help="Build every edition, concurrently.")
+@click.option("--since-edition", help="Compare with this edition in 'What changed' (default: the previous one).")
+def build(assignments, params_file, formats, engine, jobs, force, edition, all_editions, since_edition):
+    """Validate the data and parameters, execute the notebooks, render, publish into reports/.
+
+    Only notebooks whose inputs changed are executed again; nothing is published unless
+    everything succeeded.
+
+    \b
+    Examples:
+      brief build
+      brief build -p as_of=2024-06-30 -p mediators=united_states,germany_eu --to html
+      brief build --edition 2024-12
+      brief build --all-editions
+    """
+    from .build import build as run_build
+    from .build import build_all_editions
+
+    formats = tuple(formats.split(","))
+    if all_editions:
+        results = build_all_editions(formats=formats, engine=engine, jobs=jobs, force=force)
+    else:
+        results = [run_build(params_raw=_raw_params(assignments, params_file), formats=formats, engine=engine,
+                             jobs=jobs, force=force, edition=edition, since_edition=since_edition)]
+    for result in results:
+        for path in result.outputs.values():
+            click.echo(str(path.relative_to(Path.cwd().resolve()) if Path.cwd().resolve() in path.parents else path))
+
+
+@main.command()
+@click.option("--edition", help="Edition to verify [default: the latest built].")
+def verify(edition):
+    """Rebuild an edition from scratch in a temporary directory and compare with its manifest.
+
+    Exits 1 and lists every differing file when the outputs cannot be reproduced.
+
+    \b
+    Example:
+      brief build && brief verify
+    """
+    from .verify import verify as run_verify
+
+    differences = run_verify(edition=edition)
+    for difference in differences:
+        click.echo(str(difference), err=True)
+    if differences:
+        click.echo(f"{len(differences)} difference(s): the published outputs are not what these inputs build.",
+                   err=True)
+        sys.exit(1)
+    click.echo("verified: a clean rebuild gives byte-identical outputs")
+
+
+@main.command()
+def editions():
+    """List the committed editions (editions/*.yml), oldest first.
+
+    \b
+    Example:
+      brief editions
+      brief build --edition 2024-12
+    """
+    from .editions import list_editions
+
+    listed = list_editions(Path("."))
+    previous = None
+    for edition in listed:
+        since = f", compared with {previous.name}" if previous else ", first edition"
+        click.echo(f"{edition.name}  as_of {edition.as_of}  {edition.title}{since}")
+        previous = edition
+    if not listed:
+        click.echo("no editions yet: add editions/<name>.yml (see README)")
+
+
+@main.command()
+@click.option("-p", "--param", "assignments", multiple=True, metavar="NAME=VALUE", help="Set a parameter.")
+@click.option("--edition", help="Preview a committed edition.")
+@click.option("--port", type=int, default=8765, show_default=True, help="Port on 127.0.0.1.")
+def preview(assignments, edition, port):
+    """Build the HTML, serve it on localhost and rebuild when data, notebooks or the brief change.
+
+    The page reloads itself after each rebuild; bad data shows its errors in the page.
+
+    \b
+    Example:
+      brief preview --port 8765     # then open http://127.0.0.1:8765/
+    """
+    from .build import build as run_build
+    from .preview import serve
+
+    root = Path(".").resolve()
+    raw = _raw_params(assignments, None)
+
+    def build_html() -> Path:
+        result = run_build(project_root=root, params_raw=raw, formats=("html",), edition=edition,
+                           out_root=root / ".brief-cache" / "preview")
+        return result.outputs["html"]
+
+    serve(project_root=root, build_html=build_html, port=port, echo=lambda text: click.echo(text, err=True))
+
+
 if __name__ == "__main__":
     main()

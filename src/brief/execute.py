@@ -1,0 +1,111 @@
+"""Execute one notebook with papermill, in a fresh kernel, and make the result reproducible.
+
+Load inputs (the source notebook, its declared parameters and tables) / execute (papermill,
+kernel ``python3``, working directory = project root) / save (Quarto cell options filled from
+the data, volatile metadata such as timestamps and temporary paths removed).
+"""
+
+from __future__ import annotations
+
+import ast
+import errno
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .exceptions import BriefError, NotebookError
+from .nbout import apply_cell_options
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    """What the build needs to know about a source notebook before running it."""
+
+    name: str
+    path: Path
+    parameters: tuple[str, ...]  # names assigned in the cell tagged "parameters"
+    reads: tuple[str, ...]  # tables declared in metadata.brief.reads
+
+
+def inspect(path: Path, project_root: Path) -> NotebookSpec:
+    rel = path.relative_to(project_root).as_posix()
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as err:  # nbformat raises JSON, validation and Unicode errors alike
+        raise NotebookError(f"{rel} is not a readable notebook: {type(err).__name__}: {_first_line(err)}",
+                            f"restore it with `git checkout -- {rel}` or re-save it from Jupyter") from None
+    cell = next((c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        raise NotebookError(f"{rel} has no cell tagged 'parameters'",
+                            "tag the cell that sets as_of, since, mediators and period with 'parameters'")
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError as err:
+        raise NotebookError(f"{rel}: the parameters cell is not valid Python ({err.msg}, line {err.lineno})",
+                            "fix the parameters cell") from None
+    names = tuple(t.id for node in tree.body if isinstance(node, ast.Assign)
+                  for t in node.targets if isinstance(t, ast.Name))
+    reads = tuple(nb.metadata.get("brief", {}).get("reads", ()))
+    if not reads:
+        raise NotebookError(f"{rel} does not declare the tables it reads",
+                            'add "brief": {"reads": [...]} to the notebook metadata')
+    return NotebookSpec(path.stem, path, names, reads)
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else ""
+
+
+def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Path) -> None:
+    """Run ``spec`` with the parameters it declares; on failure keep ``output`` for inspection."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    rel = spec.path.relative_to(project_root).as_posix()
+    given = {k: v for k, v in parameters.items() if k in spec.parameters}
+    try:
+        papermill.execute_notebook(str(spec.path), str(output), parameters=given, cwd=str(project_root),
+                                   kernel_name="python3", progress_bar=False, log_output=False)
+    except PapermillExecutionError as err:
+        nb = nbformat.read(output, as_version=4)
+        source = nb.cells[err.cell_index].source if err.cell_index < len(nb.cells) else ""
+        label = next((line.split(":", 1)[1].strip() for line in source.splitlines()
+                      if line.startswith("#| label:")), None)
+        where = f"cell {err.exec_count or err.cell_index}" + (f" ({label})" if label else "")
+        raise NotebookError(f"notebook {rel} failed in {where}: {err.ename}: {_first_line(err.evalue) or '-'}",
+                            f"the executed notebook with the error is kept at {output}; "
+                            "fix the data or the notebook and build again") from None
+    except OSError as err:
+        raise _write_error(err, output) from None
+    except BriefError:
+        raise
+    except Exception as err:  # kernel died, timeout, …: still one readable line
+        raise NotebookError(f"notebook {rel} could not be executed: {type(err).__name__}: {_first_line(err)}",
+                            "run `brief build --jobs 1` to see it alone; is the python3 kernel installed?") from None
+    nb = nbformat.read(output, as_version=4)
+    apply_cell_options(nb)
+    _strip_volatile(nb)
+    write_notebook(nb, output)
+
+
+def _strip_volatile(nb) -> None:
+    """Drop what differs between two runs of the same inputs: timestamps, durations, paths."""
+    papermill_meta = nb.metadata.get("papermill", {})
+    nb.metadata["papermill"] = {"parameters": papermill_meta.get("parameters", {})}
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+
+
+def write_notebook(nb, path: Path) -> None:
+    try:
+        nbformat.write(nb, str(path))
+    except OSError as err:
+        raise _write_error(err, path) from None
+
+
+def _write_error(err: OSError, path: Path) -> BriefError:
+    full = err.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+    return BriefError(f"could not write {path}: {err.strerror}",
+                      "free some disk space and build again" if full else "check that the directory is writable")

@@ -1,0 +1,66 @@
+"""``brief verify``: rebuild an edition from scratch elsewhere and compare with its manifest."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import manifest
+from .build import build
+from .exceptions import BriefError
+from .progress import Progress
+
+PROJECT_INPUTS = ("data", "seeds", "notebooks", "editions", "brief.qmd", "_quarto.yml", "requirements.lock")
+
+
+@dataclass(frozen=True)
+class Difference:
+    path: str
+    recorded: str | None
+    actual: str | None
+
+    def __str__(self) -> str:
+        if self.actual is None:
+            return f"{self.path}: missing in the published edition"
+        if self.recorded is None:
+            return f"{self.path}: not in the manifest"
+        return f"{self.path}: sha256 {self.actual[:12]}… differs from the manifest's {self.recorded[:12]}…"
+
+
+def verify(*, project_root: Path | str = ".", edition: str | None = None,
+           progress: Progress | None = None) -> list[Difference]:
+    """Differences between the manifest, the published files and a clean rebuild (empty = verified)."""
+    root = Path(project_root).resolve()
+    reports = root / "reports"
+    if edition is None:
+        latest = reports / "latest.txt"
+        if not latest.is_file():
+            raise BriefError("no edition has been built yet", "run `brief build` first")
+        edition = latest.read_text(encoding="utf-8").strip()
+    record = manifest.read(reports / edition)
+    if record is None:
+        raise BriefError(f"no manifest in reports/{edition}", f"build it first: brief build (edition {edition})")
+    differences = _compare(record["outputs"], manifest.outputs(reports / edition))
+    with tempfile.TemporaryDirectory(prefix="brief-verify-") as tmp:
+        copy = Path(tmp) / "project"
+        copy.mkdir()
+        for name in PROJECT_INPUTS:
+            src = root / name
+            if src.is_dir():
+                shutil.copytree(src, copy / name)
+            elif src.is_file():
+                shutil.copy2(src, copy / name)
+        is_named = (root / "editions" / f"{edition}.yml").is_file()
+        result = build(project_root=copy, params_raw=None if is_named else record["parameters"],
+                       edition=edition if is_named else None, formats=record["formats"], engine=record["engine"],
+                       force=True, progress=progress)
+        rebuilt = manifest.outputs(result.directory)
+    differences += [d for d in _compare(record["outputs"], rebuilt) if d not in differences]
+    return differences
+
+
+def _compare(recorded: dict[str, str], actual: dict[str, str]) -> list[Difference]:
+    return [Difference(path, recorded.get(path), actual.get(path))
+            for path in sorted(set(recorded) | set(actual)) if recorded.get(path) != actual.get(path)]
