@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import errno
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +62,9 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
     """Run ``spec`` with the parameters it declares; on failure keep ``output`` for inspection."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    # papermill warns about parameter comments it cannot parse; the build checks parameters itself.
+    logging.getLogger("papermill").setLevel(logging.ERROR)
 
     rel = spec.path.relative_to(project_root).as_posix()
     given = {k: v for k, v in parameters.items() if k in spec.parameters}

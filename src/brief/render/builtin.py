@@ -1,0 +1,116 @@
+"""The built-in engine: pandoc (pypandoc-binary) for HTML and Typst markup, the typst wheel for PDF.
+
+Everything comes from pip: no Quarto, no TeX, no system fonts (the fonts ship in
+``brief/fonts`` so the PDF is the same on every machine). Markdown is read with raw HTML and
+raw TeX disabled; the engine's own HTML and Typst enter only as raw-attribute blocks, so a
+data value can never become markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from ..exceptions import RenderError
+from .embed import resolve, typst_string
+
+TEMPLATES = Path(__file__).parent / "templates"
+FONTS = Path(__file__).parent.parent / "fonts"
+READER = "markdown-raw_html-raw_tex+raw_attribute+fenced_divs"
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.index("\n---\n", 4)
+    return yaml.safe_load(text[4:end]) or {}, text[end + 5:]
+
+
+def _pandoc(markdown: str, to: str, args: list[str], cwd: Path) -> str:
+    import pypandoc
+
+    # A fixed SOURCE_DATE_EPOCH keeps pandoc from reading the clock for anything it stamps.
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+    proc = subprocess.run([pypandoc.get_pandoc_path(), f"--from={READER}", f"--to={to}", *args],
+                          input=markdown, capture_output=True, text=True, cwd=cwd, env=env)
+    if proc.returncode != 0:
+        raise RenderError(f"pandoc failed making {to}: {proc.stderr.strip()[:800]}",
+                          "check brief.qmd near the place pandoc names")
+    return proc.stdout
+
+
+def _metadata_args(meta: dict) -> list[str]:
+    args = []
+    for key, value in meta.items():
+        if isinstance(value, list | dict) or value in (None, ""):
+            continue
+        args.append(f"--metadata={key}:{value}")
+    return args
+
+
+def render(*, project_root: Path, executed_dir: Path, out_dir: Path, formats, metadata: dict | None) -> dict:
+    front, body = split_front_matter((Path(project_root) / "brief.qmd").read_text(encoding="utf-8"))
+    meta = {k: v for k, v in front.items() if k not in ("format", "execute", "jupyter", "toc")}
+    meta.update(metadata or {})
+    as_of = dt.date.fromisoformat(str(meta.get("as_of") or meta.get("date")))
+    meta["as-of-long"] = f"{as_of.day} {as_of:%B %Y}"
+    authors = meta.get("author") or []
+    authors = [authors] if isinstance(authors, str) else list(authors)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    produced = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        if "html" in formats:
+            produced["html"] = _html(body, executed_dir, work, out_dir, meta)
+        if "pdf" in formats:
+            produced["pdf"] = _pdf(body, executed_dir, work, out_dir, meta, as_of, authors)
+    return produced
+
+
+def _html(body: str, executed_dir: Path, work: Path, out_dir: Path, meta: dict) -> Path:
+    import vl_convert
+
+    resolved = resolve(body, executed_dir, "html")
+    bundle = work / "vega.html"
+    # The Vega, Vega-Lite and vega-embed JavaScript, inlined once so the file works offline.
+    bundle.write_text(f"<script>{vl_convert.javascript_bundle()}</script>\n", encoding="utf-8")
+    html = _pandoc(resolved.markdown, "html5", [
+        "--standalone", f"--template={TEMPLATES / 'brief.html'}", f"--lua-filter={TEMPLATES / 'callouts.lua'}",
+        "--toc", "--toc-depth=2", "--section-divs", f"--include-in-header={bundle}", "--wrap=none",
+        *_metadata_args(meta)], work)
+    target = out_dir / "brief.html"
+    target.write_text(html, encoding="utf-8")
+    return target
+
+
+def _pdf(body: str, executed_dir: Path, work: Path, out_dir: Path, meta: dict, as_of: dt.date,
+         authors: list[str]) -> Path:
+    import typst
+
+    resolved = resolve(body, executed_dir, "typst")
+    for name, svg in resolved.svgs.items():
+        (work / name).write_text(svg, encoding="utf-8")
+    author = ", ".join(authors)
+    source = _pandoc(resolved.markdown, "typst", [
+        "--standalone", f"--template={TEMPLATES / 'brief.typ'}", f"--lua-filter={TEMPLATES / 'callouts.lua'}",
+        "--wrap=none", *_metadata_args(meta),
+        f"--variable=year:{as_of.year}", f"--variable=month:{as_of.month}", f"--variable=day:{as_of.day}",
+        f"--variable=author-string:{typst_string(author)[1:-1]}",
+        f"--variable=short-title:{meta.get('short-title', '')}"], work)
+    main = work / "brief.typ"
+    main.write_text(source, encoding="utf-8")
+    target = out_dir / "brief.pdf"
+    timestamp = int(dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC).timestamp())
+    try:
+        typst.compile(str(main), output=str(target), root=str(work), font_paths=[str(FONTS)],
+                      ignore_system_fonts=True, pdf_standards=["ua-1"], timestamp=timestamp)
+    except Exception as err:  # typst raises its own error types with the diagnostics
+        raise RenderError(f"Typst failed to compile the PDF: {str(err).strip()[:1500]}",
+                          "the Typst source is reproducible with `brief build --to pdf`; "
+                          "check the content named above") from None
+    return target
