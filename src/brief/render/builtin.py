@@ -21,7 +21,7 @@ from .embed import resolve, typst_string
 
 TEMPLATES = Path(__file__).parent / "templates"
 FONTS = Path(__file__).parent.parent / "fonts"
-READER = "markdown-raw_html-raw_tex+raw_attribute+fenced_divs"
+READER = "markdown-raw_html-raw_tex-smart+raw_attribute+fenced_divs"
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
