@@ -149,13 +149,9 @@ def _run_notebooks(specs: list[NotebookSpec], parameters: dict, root: Path, exec
         progress.notebook(spec.name, "running")
         started = time.monotonic()
         try:
-            execute(spec, output, parameters, root)
+            execute(spec, output, parameters, root, failed_copy=reports / FAILED_DIR / output.name)
         except BriefError:
             progress.notebook(spec.name, "failed")
-            if output.exists():  # keep the executed notebook with the error for inspection
-                failed = reports / FAILED_DIR
-                failed.mkdir(exist_ok=True)
-                shutil.copyfile(output, failed / output.name)
             raise
         store.put(spec.name, keys[spec.name], output)
         statuses[spec.name] = "executed"

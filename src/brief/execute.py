@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import errno
 import logging
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,12 +55,24 @@ def inspect(path: Path, project_root: Path) -> NotebookSpec:
     return NotebookSpec(path.stem, path, names, reads)
 
 
+def _label(source: str) -> str | None:
+    return next((line.split(":", 1)[1].strip() for line in source.splitlines() if line.startswith("#| label:")), None)
+
+
+def _shown(path: Path) -> str:
+    """A path as the user can type it: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _first_line(err: Exception) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else ""
 
 
-def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Path) -> None:
-    """Run ``spec`` with the parameters it declares; on failure keep ``output`` for inspection."""
+def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Path, failed_copy: Path) -> None:
+    """Run ``spec`` with the parameters it declares; on failure keep a copy at ``failed_copy``."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -73,12 +86,14 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
                                    kernel_name="python3", progress_bar=False, log_output=False)
     except PapermillExecutionError as err:
         nb = nbformat.read(output, as_version=4)
-        source = nb.cells[err.cell_index].source if err.cell_index < len(nb.cells) else ""
-        label = next((line.split(":", 1)[1].strip() for line in source.splitlines()
-                      if line.startswith("#| label:")), None)
+        failing = next((c for c in nb.cells if c.get("execution_count") == err.exec_count
+                        and c.cell_type == "code"), None)
+        label = _label(failing.source) if failing is not None else None
         where = f"cell {err.exec_count or err.cell_index}" + (f" ({label})" if label else "")
+        failed_copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(output, failed_copy)
         raise NotebookError(f"notebook {rel} failed in {where}: {err.ename}: {_first_line(err.evalue) or '-'}",
-                            f"the executed notebook with the error is kept at {output}; "
+                            f"the executed notebook with the error is kept at {_shown(failed_copy)}; "
                             "fix the data or the notebook and build again") from None
     except OSError as err:
         raise _write_error(err, output) from None
@@ -100,6 +115,8 @@ def _strip_volatile(nb) -> None:
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
 
 
 def write_notebook(nb, path: Path) -> None:
