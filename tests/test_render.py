@@ -1,0 +1,134 @@
+"""The renderer: embeds resolved from executed notebooks, numbering, references, escaping, engines."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import nbformat
+import pytest
+
+from brief.exceptions import RenderError
+from brief.nbout import chart_bundle
+from brief.render import quarto
+from brief.render.embed import resolve, typst_string
+
+from .conftest import ROOT
+
+
+def write_notebook(folder, name, cells):
+    nb = nbformat.v4.new_notebook()
+    for source, outputs in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.outputs = outputs
+        nb.cells.append(cell)
+    nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+def chart_output(label, caption, alt):
+    import altair as alt_
+
+    chart = alt_.Chart(alt_.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q")
+    data, metadata = chart_bundle(chart, label=label, caption=caption, alt=alt, sources=[])
+    return nbformat.v4.new_output("display_data", data=data, metadata=metadata)
+
+
+def markdown_output(text):
+    return nbformat.v4.new_output("display_data", data={"text/markdown": text})
+
+
+@pytest.fixture
+def executed(tmp_path):
+    write_notebook(tmp_path, "a", [
+        ("#| label: fig-one\nx", [chart_output("fig-one", 'Caption "one" <b>', "Alt \\ text")]),
+        ("#| label: fig-two\nx", [chart_output("fig-two", "Caption two", "Alt two")]),
+        ("#| label: summary\nx", [markdown_output("Some **summary**.")]),
+        ("#| label: tbl-things\nx", [markdown_output("| a |\n|---|\n| 1 |\n\n: Things {#tbl-things}")]),
+    ])
+    return tmp_path
+
+
+BODY = """Intro @fig-two and @fig-one, see @tbl-things; mail me\\@fig-one.
+
+{{< embed notebooks/a.ipynb#fig-one >}}
+
+{{< embed notebooks/a.ipynb#summary >}}
+
+{{< embed notebooks/a.ipynb#fig-two >}}
+
+{{< embed notebooks/a.ipynb#tbl-things >}}
+"""
+
+
+def test_html_numbers_figures_in_order_and_links_references(executed):
+    md = resolve(BODY, executed, "html").markdown
+    assert "Intro [Figure 2](#fig-two) and [Figure 1](#fig-one), see [Table 1](#tbl-things)" in md
+    assert "mail me\\@fig-one" in md  # escaped data is not a reference
+    assert '<figure id="fig-one"' in md and "Figure 1.</span> Caption &quot;one&quot; &lt;b&gt;" in md
+    assert "vegaEmbed(" in md and "Some **summary**." in md
+    assert ": Table 1. Things {#tbl-things}" in md
+
+
+def test_typst_uses_svg_files_native_references_and_escaped_strings(executed):
+    resolved = resolve(BODY, executed, "typst")
+    assert set(resolved.svgs) == {"fig-one.svg", "fig-two.svg"}
+    assert resolved.svgs["fig-one.svg"].lstrip().startswith("<svg")
+    assert "`@fig-two`{=typst}" in resolved.markdown
+    assert 'image("fig-one.svg", alt: "Alt \\\\ text", width: 100%)' in resolved.markdown
+    assert 'caption: [#"Caption \\"one\\" <b>"]) <fig-one>' in resolved.markdown
+
+
+def test_unknown_label_and_dangling_reference_are_clear_errors(executed):
+    with pytest.raises(RenderError, match=r"embeds notebooks/a.ipynb#fig-three, but no cell has that label "
+                                          r"\(labels in a.ipynb: fig-one, fig-two, summary, tbl-things\)"):
+        resolve("{{< embed notebooks/a.ipynb#fig-three >}}", executed, "html")
+    with pytest.raises(RenderError, match="refers to @fig-nowhere, which no embedded output defines"):
+        resolve("See @fig-nowhere.", executed, "html")
+    with pytest.raises(RenderError, match="cannot be read"):
+        resolve("{{< embed notebooks/missing.ipynb#x >}}", executed, "html")
+
+
+@pytest.mark.parametrize(("text", "literal"), [
+    ('say "hi"', '"say \\"hi\\""'),
+    ("back\\slash", '"back\\\\slash"'),
+    ("two\nlines", '"two\\nlines"'),
+    ("#set page(width: 1cm) $x$ <label> @ref", '"#set page(width: 1cm) $x$ <label> @ref"'),
+])
+def test_typst_string_literal(text, literal):
+    assert typst_string(text) == literal
+
+
+def test_brief_embeds_only_labels_the_notebooks_define():
+    """Every embed in brief.qmd names a notebook and a label that exist in notebooks/."""
+    text = (ROOT / "brief.qmd").read_text(encoding="utf-8")
+    embeds = re.findall(r"\{\{<\s*embed\s+notebooks/([\w-]+)\.ipynb#([\w-]+)\s*>\}\}", text)
+    assert len(embeds) >= 12
+    for name, label in embeds:
+        nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        labels = {line.split(":", 1)[1].strip() for c in nb.cells for line in c.source.splitlines()
+                  if line.startswith("#| label:")}
+        assert label in labels, f"{name}.ipynb has no cell labelled {label}"
+
+
+def test_quarto_command_line():
+    cmd = quarto.command("/opt/quarto/bin/quarto", "pdf", {"date": "2024-12-31", "subtitle": "Year-end 2024",
+                                                          "edition_notes": ""}, "brief.pdf")
+    assert cmd == ["/opt/quarto/bin/quarto", "render", "brief.qmd", "--to", "typst", "--output", "brief.pdf",
+                   "--no-execute", "-M", "date:2024-12-31", "-M", "subtitle:Year-end 2024"]
+    assert quarto.command("quarto", "html", None, "brief.html")[3:5] == ["--to", "html"]
+
+
+def test_quarto_engine_without_quarto_says_what_to_do(monkeypatch, tmp_path):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(RenderError, match=r"Quarto is not installed .*use --engine builtin"):
+        quarto.render(project_root=ROOT, executed_dir=tmp_path, out_dir=tmp_path, formats=("html",), metadata={})
+
+
+def test_quarto_project_is_valid_for_both_formats():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    assert {"html", "typst"} <= set(config["format"])
+    assert config["format"]["html"]["include-in-header"] == "vega-header.html"
+    front = (ROOT / "brief.qmd").read_text(encoding="utf-8").split("---")[1]
+    assert yaml.safe_load(front)["title"]
