@@ -102,14 +102,30 @@ def _latest_status(df: pd.DataFrame, key: str, id_column: str) -> pd.DataFrame:
     return ordered.groupby(key, sort=True).tail(1).set_index(key)
 
 
+def _status_since(records: pd.DataFrame, key: str, id_column: str) -> dict[str, str]:
+    """Per key, the date label of the first record of the current, unbroken run of one status."""
+    since = {}
+    ordered = records.sort_values([key, "date_end", "date_start", id_column], kind="stable")
+    for item, group in ordered.groupby(key, sort=True):
+        statuses, labels = list(group["status"]), list(group["date_label"])
+        start = len(statuses) - 1
+        while start > 0 and statuses[start - 1] == statuses[-1]:
+            start -= 1
+        since[item] = labels[start]
+    return since
+
+
 def chain_status_as_of(ds: Dataset, as_of: dt.date) -> pd.DataFrame:
     """Each chain node with its latest status known on ``as_of`` ("no record" if none).
 
-    Columns: node_id, label, kind, description, status, status_date, note, source_id
-    (of the status record, or of the node when there is none). Sorted by node_id.
+    Columns: node_id, label, kind, description, status, status_date, status_since, note,
+    source_id (of the status record, or of the node when there is none). Sorted by node_id.
+    ``status_since`` is when the current status began (e.g. negotiating since Oct 2023).
     """
     nodes = ds["chain_nodes"].sort_values("node_id").reset_index(drop=True)
-    latest = _latest_status(ds.known_on("chain_status", as_of), "node_id", "status_id")
+    known = ds.known_on("chain_status", as_of)
+    latest = _latest_status(known, "node_id", "status_id")
+    since = _status_since(known, "node_id", "status_id")
     rows = []
     for node in nodes.itertuples():
         record = latest.loc[node.node_id] if node.node_id in latest.index else None
@@ -118,6 +134,7 @@ def chain_status_as_of(ds: Dataset, as_of: dt.date) -> pd.DataFrame:
             "description": node.description,
             "status": record["status"] if record is not None else NO_RECORD,
             "status_date": record["date_label"] if record is not None else "",
+            "status_since": since.get(node.node_id, ""),
             "note": record["note"] if record is not None else "",
             "source_id": record["source_id"] if record is not None else node.source_id,
         })
@@ -141,7 +158,7 @@ class ChainWait:
     node_id: str
     label: str
     status: str
-    status_date: str
+    status_date: str  # when the current status began
     blockers: tuple[tuple[str, str, str], ...]  # (label, relation, status) of unachieved blockers
 
 
@@ -159,7 +176,7 @@ def chain_waiting_on(ds: Dataset, as_of: dt.date) -> ChainWait | None:
             for src in sorted(graph.predecessors(node))
             if graph.edges[src, node]["relation"] in BLOCKING_RELATIONS
             and status.loc[src, "status"] != "achieved")
-        return ChainWait(node, row["label"], row["status"], row["status_date"], blockers)
+        return ChainWait(node, row["label"], row["status"], row["status_since"], blockers)
     return None
 
 

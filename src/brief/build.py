@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import json
 import os
 import shutil
 import tempfile
@@ -22,14 +23,19 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import cache, manifest
-from .dataset import load_dataset
 from .editions import Edition, check_name, find_edition, list_editions, previous_edition
 from .exceptions import BriefError, BuildLockedError, ParameterError
-from .execute import NotebookSpec, execute, inspect
 from .params import check_names, resolve
 from .progress import Progress
+
+if TYPE_CHECKING:
+    from .execute import NotebookSpec
+
+# pandas, papermill and Altair are imported only once a build has work to do: an up-to-date
+# build answers from the manifest in a fraction of a second.
 
 FORMATS = ("pdf", "html")
 ENGINES = ("builtin", "quarto")
@@ -130,6 +136,8 @@ def notebook_parameters(params, previous: Edition | None, edition: Edition | Non
 
 def _run_notebooks(specs: list[NotebookSpec], parameters: dict, root: Path, executed_dir: Path,
                    reports: Path, jobs: int, force: bool, progress: Progress) -> dict[str, str]:
+    from .execute import execute
+
     store = cache.NotebookCache(root)
     code = cache.package_digest()
     keys = {s.name: cache.notebook_key(s, parameters, root, code) for s in specs}
@@ -177,6 +185,17 @@ def build(*, project_root: Path | str = ".", params_raw: dict | None = None, for
     chosen = find_edition(root, edition) if edition else None
     raw = {**(chosen.params if chosen else {}), **(params_raw or {})}
     check_names(raw)
+    reports = Path(out_root) if out_root else root / "reports"
+    # Everything a build reads, before any parsing: identical bytes and request ⇒ identical outputs.
+    request_key = cache.key("request", raw, edition, since_edition, formats, engine, manifest.inputs(root),
+                            cache.package_digest())
+    if not force:
+        current = _up_to_date(reports, request_key, progress)
+        if current:
+            return current
+    from .dataset import load_dataset
+    from .execute import inspect
+
     ds = load_dataset(root / "data")
     params = resolve(raw, ds.latest_date())
     previous = (find_edition(root, since_edition) if since_edition
@@ -184,7 +203,6 @@ def build(*, project_root: Path | str = ".", params_raw: dict | None = None, for
     name = check_name(chosen.name if chosen else params.as_of.isoformat())
     specs = [inspect(p, root) for p in sorted((root / "notebooks").glob("*.ipynb"))]
     parameters = notebook_parameters(params, previous, chosen)
-    reports = Path(out_root) if out_root else root / "reports"
     try:
         reports.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -213,7 +231,7 @@ def build(*, project_root: Path | str = ".", params_raw: dict | None = None, for
                 "edition": name, "engine": engine, "formats": list(formats),
                 "parameters": params.to_notebook(), "edition_context": {k: parameters[k] for k in (
                     "previous_as_of", "previous_label", "trend_overrides")},
-                "notebooks": statuses, "rendered": rendered, "render_key": render_key,
+                "notebooks": statuses, "rendered": rendered, "render_key": render_key, "request_key": request_key,
                 "inputs": manifest.inputs(root), "outputs": manifest.outputs(staging),
                 "versions": manifest.tool_versions(),
                 "lock_file_sha256": cache.sha256_file(root / "requirements.lock")
@@ -233,6 +251,27 @@ def build(*, project_root: Path | str = ".", params_raw: dict | None = None, for
             raise
     progress.line(f"published {target.relative_to(reports.parent) if reports.parent in target.parents else target}")
     return BuildResult(name, target, {fmt: target / p.name for fmt, p in outputs.items()}, statuses, rendered)
+
+
+def _up_to_date(reports: Path, request_key: str, progress: Progress) -> BuildResult | None:
+    """The published edition built from exactly this request and these inputs, if intact."""
+    for path in sorted(reports.glob("*/" + manifest.MANIFEST)):
+        record = manifest.read(path.parent)
+        if not record or record.get("request_key") != request_key:
+            continue
+        if manifest.outputs(path.parent) != record["outputs"]:
+            return None  # an output was changed or removed: rebuild
+        name = path.parent.name
+        with BuildLock(reports, name, progress):
+            record["notebooks"] = {n: "cached" for n in record["notebooks"]}
+            record["rendered"] = False
+            _write_text_atomic(path, json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+            _write_text_atomic(reports / "latest.txt", name + "\n")
+        progress.line(f"up to date: reports/{name} was built from these exact inputs")
+        stem = f"{FILE_STEM}-{name}"
+        return BuildResult(name, path.parent, {f: path.parent / f"{stem}.{f}" for f in record["formats"]},
+                           record["notebooks"], False)
+    return None
 
 
 def _metadata(params, edition: Edition | None, previous: Edition | None) -> dict:

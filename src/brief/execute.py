@@ -17,7 +17,6 @@ from pathlib import Path
 import nbformat
 
 from .exceptions import BriefError, NotebookError
-from .nbout import apply_cell_options
 
 
 @dataclass(frozen=True)
@@ -102,6 +101,8 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
     except Exception as err:  # kernel died, timeout, …: still one readable line
         raise NotebookError(f"notebook {rel} could not be executed: {type(err).__name__}: {_first_line(err)}",
                             "run `brief build --jobs 1` to see it alone; is the python3 kernel installed?") from None
+    from .nbout import apply_cell_options  # imports Altair: only once a notebook has run
+
     nb = nbformat.read(output, as_version=4)
     apply_cell_options(nb)
     _strip_volatile(nb)

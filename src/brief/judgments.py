@@ -121,7 +121,7 @@ def sticking_points_table(ds: Dataset, params: Params) -> str:
         return f"{NO_DATA}: no sticking points are recorded.\n"
     rows = [[md_escape(p.title), md_escape(p.demanded_by), md_escape(p.status.replace("_", " ")),
              md_escape(p.status_date or "–"), md_escape(p.status_note or "–"),
-             md_escape(p.status_source_id or p.source_id)] for p in points.itertuples()]
+             md_escape(_cite(ds)[p.status_source_id or p.source_id])] for p in points.itertuples()]
     return (_table(["Sticking point", "Demanded by", "Status", "As of", "Note", "Source"], rows)
             + f"\n: Sticking points and their latest status known on {_day(params.as_of)} "
               "{#tbl-sticking-points}\n")
@@ -132,18 +132,24 @@ def meetings_table(ds: Dataset, params: Params) -> str:
     if meetings.empty:
         return f"{NO_DATA}: no meeting of the selected mediators is recorded from {_window(params)}.\n"
     rows = [[md_escape(m.date_label), md_escape(m.place), md_escape(FORMAT_LABELS[m.format]),
-             md_escape(MEDIATOR_LABELS[m.mediator]), md_escape(m.about), md_escape(m.source_id)]
+             md_escape(MEDIATOR_LABELS[m.mediator]), md_escape(m.about), md_escape(_cite(ds)[m.source_id])]
             for m in meetings.itertuples()]
     return (_table(["Date", "Place", "Format", "Mediator", "About", "Source"], rows)
             + f"\n: Meetings from {_window(params)} {{#tbl-meetings}}\n")
+
+
+def _cite(ds: Dataset) -> dict[str, str]:
+    """source_id → the short in-text citation (sources.cite_as)."""
+    return dict(zip(ds["sources"]["source_id"], ds["sources"]["cite_as"], strict=True))
 
 
 def _events_summary(ds: Dataset, params: Params, track: str, name: str) -> str:
     events = analysis.events_known(ds, params.as_of, track)
     if events.empty:
         return f"{NO_DATA}: no event of the {name} track is recorded by {_day(params.as_of)}.\n"
+    cite = _cite(ds)
     return "\n".join(f"- **{md_escape(e.date_label)}** — {md_escape(e.title)}: {md_escape(e.description)} "
-                     f"\\[{md_escape(e.source_id)}\\]" for e in events.itertuples()) + "\n"
+                     f"({md_escape(cite[e.source_id])})" for e in events.itertuples()) + "\n"
 
 
 def border_summary(ds: Dataset, params: Params) -> str:
@@ -165,8 +171,9 @@ def outlook(ds: Dataset, params: Params) -> str:
     factors = analysis.outlook_known(ds, params.as_of)
     if factors.empty:
         return f"{NO_DATA}: no outlook factor is recorded by {_day(params.as_of)}.\n"
+    cite = _cite(ds)
     return "\n".join(f"- **{md_escape(f.factor)}** ({md_escape(f.date_label)}): {md_escape(f.description)} "
-                     f"\\[{md_escape(f.source_id)}\\]" for f in factors.itertuples()) + "\n"
+                     f"({md_escape(cite[f.source_id])})" for f in factors.itertuples()) + "\n"
 
 
 def sources(ds: Dataset) -> str:
@@ -183,7 +190,8 @@ def sources(ds: Dataset) -> str:
         parts.append(f"Local copy: {md_escape(s.path)}; accessed {md_escape(s.accessed)}.")
         if s.date_note:
             parts.append(f"Note: {md_escape(s.date_note)}")
-        lines.append(f"- \\[{md_escape(s.source_id)}\\] " + " ".join(parts))
+        parts.append(f"Dataset id: {md_escape(s.source_id)}.")
+        lines.append(f"- **{md_escape(s.cite_as)}**: " + " ".join(parts))
     return "\n".join(lines) + "\n"
 
 

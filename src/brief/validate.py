@@ -348,8 +348,11 @@ def _cycle_problems(table: Table) -> list[Problem]:
 # --------------------------------------------------------------------------- entry point
 
 
-def check_dataset(data_dir: Path) -> tuple[dict[str, Table], list[Problem]]:
-    """Read and check every table; return the tables and every problem found."""
+def check_dataset(data_dir: Path, *, read_only: bool = False) -> tuple[dict[str, Table], list[Problem]]:
+    """Read and check every table; return the tables and every problem found.
+
+    ``read_only`` parses the tables without checking values: for bytes already validated.
+    """
     data_dir = Path(data_dir)
     root = data_dir.parent
     descriptor_path = data_dir / DESCRIPTOR
@@ -365,8 +368,8 @@ def check_dataset(data_dir: Path) -> tuple[dict[str, Table], list[Problem]]:
         table = _read_table(resource, data_dir, problems)
         if table is not None:
             tables[resource["name"]] = table
-    if problems:
-        # Structure is broken: checking values against the wrong columns would only add noise.
+    if problems or read_only:
+        # Broken structure: checking values against the wrong columns would only add noise.
         return tables, problems
     problems += _schema_problems(tables, descriptor)
     reported = {(p.file, p.line, p.field) for p in problems}

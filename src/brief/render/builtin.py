@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -62,14 +63,17 @@ def render(*, project_root: Path, executed_dir: Path, out_dir: Path, formats, me
     authors = meta.get("author") or []
     authors = [authors] if isinstance(authors, str) else list(authors)
     out_dir.mkdir(parents=True, exist_ok=True)
-    produced = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    # The two formats share nothing but their inputs: render them side by side.
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=2) as pool:
         work = Path(tmp)
+        jobs = {}
         if "html" in formats:
-            produced["html"] = _html(body, executed_dir, work, out_dir, meta)
+            (work / "html").mkdir()
+            jobs["html"] = pool.submit(_html, body, executed_dir, work / "html", out_dir, meta)
         if "pdf" in formats:
-            produced["pdf"] = _pdf(body, executed_dir, work, out_dir, meta, as_of, authors)
-    return produced
+            (work / "pdf").mkdir()
+            jobs["pdf"] = pool.submit(_pdf, body, executed_dir, work / "pdf", out_dir, meta, as_of, authors)
+        return {fmt: job.result() for fmt, job in jobs.items()}
 
 
 def _html(body: str, executed_dir: Path, work: Path, out_dir: Path, meta: dict) -> Path:
