@@ -193,11 +193,11 @@ def build(*, project_root: Path | str = ".", params_raw: dict | None = None, for
         current = _up_to_date(reports, request_key, progress)
         if current:
             return current
-    from .dataset import load_dataset
     from .execute import inspect
+    from .validate import DESCRIPTOR, dataset_hash, latest_fact_date, validated_tables
 
-    ds = load_dataset(root / "data")
-    params = resolve(raw, ds.latest_date())
+    tables = validated_tables(root / "data")
+    params = resolve(raw, latest_fact_date(tables))
     previous = (find_edition(root, since_edition) if since_edition
                 else previous_edition(list_editions(root), params.as_of))
     name = check_name(chosen.name if chosen else params.as_of.isoformat())
@@ -236,7 +236,9 @@ def build(*, project_root: Path | str = ".", params_raw: dict | None = None, for
                 "versions": manifest.tool_versions(),
                 "lock_file_sha256": cache.sha256_file(root / "requirements.lock")
                 if (root / "requirements.lock").exists() else None,
-                "dataset": {"version": ds.version, "sha256": ds.sha256}, "git": manifest.git_state(root),
+                "dataset": {"version": json.loads((root / "data" / DESCRIPTOR).read_text(encoding="utf-8"))
+                            .get("version"), "sha256": dataset_hash(root / "data")},
+                "git": manifest.git_state(root),
             })
             publish(staging, target)
             _write_text_atomic(reports / "latest.txt", name + "\n")

@@ -7,7 +7,6 @@ validation as ``brief validate`` first and refuses bad data with a :class:`DataE
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .dates import parse_fuzzy_date
-from .exceptions import DataError
-from .validate import DESCRIPTOR, Table, check_dataset
+from .validate import DESCRIPTOR, Table, dataset_hash, latest_fact_date, validated_tables
 
 TABLES = (
     "sources", "progress", "meetings", "events", "sticking_points", "sticking_point_status",
@@ -29,15 +27,14 @@ class Dataset:
     tables: dict[str, pd.DataFrame]
     version: str
     sha256: str
+    latest: dt.date
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
 
     def latest_date(self) -> dt.date:
         """The end of the latest dated fact: the default ``as_of`` (never 'today')."""
-        ends = [df["date_end"].max() for name, df in self.tables.items()
-                if "date_end" in df and name != "sources" and len(df)]
-        return max(ends)
+        return self.latest
 
     def known_on(self, name: str, as_of: dt.date) -> pd.DataFrame:
         """Rows of a dated table whose whole period has ended on or before ``as_of``."""
@@ -63,37 +60,10 @@ def _frame(table: Table) -> pd.DataFrame:
     return df
 
 
-def dataset_hash(data_dir: Path) -> str:
-    """sha256 over the schema and every CSV, in a stable order."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(data_dir).glob("*.csv")) + [Path(data_dir) / DESCRIPTOR]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _validated_stamp(data_dir: Path) -> Path:
-    """A marker named by the hash of the data, the seeds and the package (validator included)."""
-    from .cache import CACHE_DIR, key, package_digest, sha256_file
-
-    root = data_dir.resolve().parent
-    seeds = sorted((root / "seeds").glob("*")) if (root / "seeds").is_dir() else []
-    digest = key(dataset_hash(data_dir), [(p.name, sha256_file(p)) for p in seeds if p.is_file()],
-                 package_digest())
-    return root / CACHE_DIR / "validated" / digest
-
-
 def load_dataset(data_dir: Path | str = "data") -> Dataset:
     """Validate (unless these exact bytes were validated before) and load the dataset."""
     data_dir = Path(data_dir)
-    stamp = _validated_stamp(data_dir)
-    tables, problems = check_dataset(data_dir, read_only=stamp.exists())
-    if problems:
-        raise DataError(problems)
-    try:
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.touch()
-    except OSError:  # a read-only project only loses the shortcut
-        pass
+    tables = validated_tables(data_dir)
     version = json.loads((data_dir / DESCRIPTOR).read_text(encoding="utf-8")).get("version", "")
     frames = {name: _frame(tables[name]) for name in TABLES}
-    return Dataset(frames, version, dataset_hash(data_dir))
+    return Dataset(frames, version, dataset_hash(data_dir), latest_fact_date(tables))

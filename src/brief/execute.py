@@ -82,7 +82,8 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
     given = {k: v for k, v in parameters.items() if k in spec.parameters}
     try:
         papermill.execute_notebook(str(spec.path), str(output), parameters=given, cwd=str(project_root),
-                                   kernel_name="python3", progress_bar=False, log_output=False)
+                                   kernel_name="python3", progress_bar=False, log_output=False,
+                                   shutdown_kernel="immediate")  # outputs are saved; no need to wait
     except PapermillExecutionError as err:
         nb = nbformat.read(output, as_version=4)
         failing = next((c for c in nb.cells if c.get("execution_count") == err.exec_count

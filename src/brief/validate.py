@@ -382,3 +382,47 @@ def check_dataset(data_dir: Path, *, read_only: bool = False) -> tuple[dict[str,
     order = {t.display: i for i, t in enumerate(tables.values())}
     unique = {(p.file, p.line, p.field, p.message): p for p in problems}
     return tables, sorted(unique.values(), key=lambda p: (order.get(p.file, 99), p.line, p.field))
+
+
+def dataset_hash(data_dir: Path) -> str:
+    """sha256 over the schema and every CSV, in a stable order."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(data_dir).glob("*.csv")) + [Path(data_dir) / DESCRIPTOR]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _validated_stamp(data_dir: Path) -> Path:
+    """A marker named by the hash of the data, the seeds and the package (validator included)."""
+    from .cache import CACHE_DIR, key, package_digest, sha256_file
+
+    root = data_dir.resolve().parent
+    seeds = sorted((root / "seeds").glob("*")) if (root / "seeds").is_dir() else []
+    digest = key(dataset_hash(data_dir), [(p.name, sha256_file(p)) for p in seeds if p.is_file()],
+                 package_digest())
+    return root / CACHE_DIR / "validated" / digest
+
+
+def validated_tables(data_dir: Path) -> dict[str, Table]:
+    """The tables, checked — or only parsed when these exact bytes passed the checks before."""
+    from .exceptions import DataError
+
+    data_dir = Path(data_dir)
+    stamp = _validated_stamp(data_dir)
+    tables, problems = check_dataset(data_dir, read_only=stamp.exists())
+    if problems:
+        raise DataError(problems)
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+    except OSError:  # a read-only project only loses the shortcut
+        pass
+    return tables
+
+
+def latest_fact_date(tables: dict[str, Table]):
+    """The end of the latest dated fact (sources excluded): the default as_of, never 'today'."""
+    return max(parse_fuzzy_date(row["date"]).end for name, table in tables.items() if name != "sources"
+               for row in table.rows if "date" in row)
