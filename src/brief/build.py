@@ -13,6 +13,7 @@ directories of killed builds are removed by the next build.
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import errno
 import fcntl
 import json
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 from . import cache, manifest
 from .editions import Edition, check_name, find_edition, list_editions, previous_edition
 from .exceptions import BriefError, BuildLockedError, ParameterError
-from .params import check_names, resolve
+from .params import resolve
 from .progress import Progress
 
 if TYPE_CHECKING:
@@ -184,7 +185,7 @@ def build(*, project_root: Path | str = ".", params_raw: dict | None = None, for
     formats, jobs = check_options(formats, engine, jobs)
     chosen = find_edition(root, edition) if edition else None
     raw = {**(chosen.params if chosen else {}), **(params_raw or {})}
-    check_names(raw)
+    resolve(raw, latest=dt.date.max)  # every value's form is checked before anything is read or written
     reports = Path(out_root) if out_root else root / "reports"
     # Everything a build reads, before any parsing: identical bytes and request ⇒ identical outputs.
     request_key = cache.key("request", raw, edition, since_edition, formats, engine, manifest.inputs(root),

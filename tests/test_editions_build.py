@@ -1,0 +1,52 @@
+"""Editions through the CLI: listed, built in parallel under stable names, with 'What changed'."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import copy_project, run_brief
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def editions_built(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("editions") / "project")
+    (root / "editions" / "2024-12.yml").write_text(
+        (root / "editions" / "2024-12.yml").read_text(encoding="utf-8")
+        + "trend_overrides:\n  connectivity:\n    trend: deteriorated\n    reason: Kazan produced no text\n",
+        encoding="utf-8")
+    proc = run_brief(root, "build", "--all-editions", "--to", "html")
+    return root, proc
+
+
+def test_editions_are_listed_oldest_first(editions_built):
+    root, _ = editions_built
+    lines = run_brief(root, "editions").stdout.splitlines()
+    assert lines[0].startswith("2024-06  as_of 2024-06-30  Mid-year 2024, first edition")
+    assert lines[1].startswith("2024-12  as_of 2024-12-31  Year-end 2024, compared with 2024-06")
+
+
+def test_all_editions_build_under_stable_names(editions_built):
+    root, proc = editions_built
+    for name in ("2024-06", "2024-12"):
+        assert (root / "reports" / name / f"armenia-azerbaijan-brief-{name}.html").is_file()
+        assert f"reports/{name}/armenia-azerbaijan-brief-{name}.html" in proc.stdout
+
+
+def test_later_edition_says_what_changed_and_shows_the_override(editions_built):
+    root, _ = editions_built
+    later = (root / "reports" / "2024-12" / "armenia-azerbaijan-brief-2024-12.html").read_text(encoding="utf-8")
+    assert "What changed since Mid-year 2024 (30 June 2024)" in later
+    assert "Kazan, Russia" in later and "40% (Dec 2023) → 90% (Dec 2024)" in later
+    assert "analyst override: Kazan produced no text" in later
+    first = (root / "reports" / "2024-06" / "armenia-azerbaijan-brief-2024-06.html").read_text(encoding="utf-8")
+    assert "What changed since" not in first
+    assert "Year-end 2024" in later and "Mid-year 2024" in first  # edition titles as subtitles
+
+
+def test_unknown_edition_is_a_clear_error(editions_built):
+    root, _ = editions_built
+    proc = run_brief(root, "build", "--edition", "2024-11", check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: no edition named '2024-11' (did you mean '2024-12'?")
