@@ -56,6 +56,10 @@ def _window_label(params: Params) -> str:
     return f"{params.since:%-d %b %Y} to {params.as_of:%-d %b %Y}"
 
 
+def _citations(ds: Dataset) -> dict[str, str]:
+    return dict(zip(ds["sources"]["source_id"], ds["sources"]["cite_as"], strict=True))
+
+
 def source_note(ds: Dataset, source_ids) -> str:
     """'Source: <short citation>; …' for the sources a chart uses (full citations in the brief)."""
     cite = ds["sources"].set_index("source_id")["cite_as"]
@@ -117,6 +121,7 @@ def _time_axis(title: str) -> alt.Axis:
 
 def progress_chart(ds: Dataset, params: Params) -> Figure:
     known = analysis.progress_known(ds, params)
+    known["source"] = known["source_id"].map(_citations(ds))
     sources = tuple(sorted(set(known["source_id"])))
     share = known[known["metric"] == "share_agreed_pct"]
     change = analysis.share_change(known)
@@ -129,7 +134,7 @@ def progress_chart(ds: Dataset, params: Params) -> Figure:
     share = _placed(share)
     share["figure"] = share["value"].map(lambda v: f"{v:g}%")
     tooltip = [alt.Tooltip("figure:N", title="Share agreed"), alt.Tooltip("date_label:N", title="Date"),
-               alt.Tooltip("stated_by:N", title="Stated by"), alt.Tooltip("source_id:N", title="Source")]
+               alt.Tooltip("stated_by:N", title="Stated by"), alt.Tooltip("source:N", title="Source")]
     start = min(known["date_start"])
     end = max(known["date_end"]) + dt.timedelta(days=1)
     x_scale = alt.Scale(domain=[_iso(start.replace(day=1) - dt.timedelta(days=31)),
@@ -163,7 +168,7 @@ def progress_chart(ds: Dataset, params: Params) -> Figure:
                             for v, t, m in zip(others["value"], others["total"], others["metric"], strict=True)]
         others_tip = [alt.Tooltip("metric_label:N", title="Measure"), alt.Tooltip("figure:N", title="Figure"),
                       alt.Tooltip("date_label:N", title="Date"), alt.Tooltip("stated_by:N", title="Stated by"),
-                      alt.Tooltip("source_id:N", title="Source")]
+                      alt.Tooltip("source:N", title="Source")]
         y = alt.Y("metric_label:N", title=None, sort=["Articles", "Text rounds"])
         other_base = alt.Chart(others)
         bars = other_base.mark_rule(strokeWidth=3, color=theme.MUTED, opacity=0.6).encode(
@@ -202,8 +207,9 @@ def _names(values: tuple[str, ...], labels: dict[str, str]) -> str:
     return " and ".join(labels.get(v, v) for v in values)
 
 
-def _meeting_rows(meetings: pd.DataFrame) -> pd.DataFrame:
+def _meeting_rows(ds: Dataset, meetings: pd.DataFrame) -> pd.DataFrame:
     df = meetings.copy()
+    df["source"] = df["source_id"].map(_citations(ds))
     df["start"] = df["date_start"].map(_iso)
     df["end"] = (df["date_end"] + dt.timedelta(days=1)).map(_iso)
     df["mediator_label"] = df["mediator"].map(MEDIATOR_LABELS)
@@ -224,14 +230,14 @@ def _meeting_rows(meetings: pd.DataFrame) -> pd.DataFrame:
                                                                                    strict=True)]
     return df[["meeting_id", "date", "date_label", "precision", "start", "end", "place", "format",
                "format_label", "mediator", "mediator_label", "host_event", "track", "about", "source_id",
-               "lane", "row"]]
+               "source", "lane", "row"]]
 
 
 MEETING_TOOLTIP = [alt.Tooltip("date_label:N", title="Date"), alt.Tooltip("place:N", title="Place"),
                    alt.Tooltip("format_label:N", title="Format"),
                    alt.Tooltip("mediator_label:N", title="Mediator"),
                    alt.Tooltip("host_event:N", title="Host event"), alt.Tooltip("about:N", title="About"),
-                   alt.Tooltip("source_id:N", title="Source")]
+                   alt.Tooltip("source:N", title="Source")]
 
 
 def _mediator_colour(title: str = "Mediator") -> alt.Color:
@@ -246,7 +252,7 @@ def cadence_timeline(ds: Dataset, params: Params) -> Figure:
         return no_data(ds, f"No meetings in the window ({window})",
                        f"no meeting of the selected mediators from {window}",
                        f"Meetings by format and mediator, {window}: none.")
-    rows = _meeting_rows(meetings)
+    rows = _meeting_rows(ds, meetings)
     order = [f"{FORMAT_LABELS[f]}#{lane}" if lane else FORMAT_LABELS[f] for f in FORMAT_LABELS
              for lane in range(int(rows.loc[rows["format"] == f, "lane"].max()) + 1 if f in set(rows["format"]) else 0)]
     x = alt.X("start:T", scale=alt.Scale(domain=[_iso(params.since),
@@ -286,11 +292,14 @@ def cadence_counts(ds: Dataset, params: Params) -> Figure:
     counts["mediator_label"] = counts["mediator"].map(MEDIATOR_LABELS).fillna("")
     counts["period_start"] = counts["period_start"].map(_iso)
     order = list(dict.fromkeys(counts["period"]))
+    top = max(1, int(counts.groupby("period")["meetings"].sum().max()))
     chart = alt.Chart(counts).mark_bar().encode(
         x=alt.X("period:O", sort=order, title=f"{params.period.capitalize()}",
                 axis=alt.Axis(labelAngle=0 if len(order) <= 6 else -45, labelOverlap="greedy",
                               labelLimit=160)),
-        y=alt.Y("sum(meetings):Q", title="Meetings (count)", axis=alt.Axis(tickMinStep=1, format="d")),
+        # Whole meetings only: one tick per count (Vega's "nice" ticks would repeat 1 and 2 as 0.5 steps).
+        y=alt.Y("sum(meetings):Q", title="Meetings (count)", scale=alt.Scale(domain=[0, top]),
+                axis=alt.Axis(values=list(range(top + 1)), format="d")),
         color=_mediator_colour(),
         order=alt.Order("mediator:N"),
         tooltip=[alt.Tooltip("period:N", title=params.period.capitalize()),
@@ -329,6 +338,7 @@ def chain_chart(ds: Dataset, params: Params) -> Figure:
     graph = analysis.chain_graph(ds)
     layout = analysis.chain_layout(graph)
     status = analysis.chain_status_as_of(ds, params.as_of).set_index("node_id")
+    cite = _citations(ds)
     layers = max(layer for layer, _ in layout.values())
     step = (CHAIN_WIDTH - _LABEL_COLUMN - 50) / max(layers, 1)
 
@@ -352,7 +362,8 @@ def chain_chart(ds: Dataset, params: Params) -> Figure:
         nodes.append({"node_id": node, "x": x, "y": y, "label": "\n".join(lines),
                       "label_x": label_x, "label_y": label_y, "align": align,
                       "status": rec["status"], "status_date": rec["status_date"] or "no record",
-                      "kind": rec["kind"], "note": rec["note"] or rec["description"], "source_id": rec["source_id"]})
+                      "kind": rec["kind"], "note": rec["note"] or rec["description"], "source_id": rec["source_id"],
+                      "source": cite[rec["source_id"]]})
     nodes = pd.DataFrame(nodes)
 
     edges = []
@@ -374,15 +385,15 @@ def chain_chart(ds: Dataset, params: Params) -> Figure:
                       "relation": relation,
                       "relation_text": relation if align == "left" else "\n".join(_wrap(relation, 9)),
                       "rationale": attrs["rationale"],
-                      "source_id": attrs["source_id"]})
+                      "source_id": attrs["source_id"], "source": cite[attrs["source_id"]]})
     edges = pd.DataFrame(edges)
 
     px = {"scale": None, "axis": None}
     edge_tip = [alt.Tooltip("relation:N", title="Relation"), alt.Tooltip("rationale:N", title="Why"),
-                alt.Tooltip("source_id:N", title="Source")]
+                alt.Tooltip("source:N", title="Source")]
     node_tip = [alt.Tooltip("label:N", title="Node"), alt.Tooltip("status:N", title="Status"),
                 alt.Tooltip("status_date:N", title="Status dated"), alt.Tooltip("note:N", title="Note"),
-                alt.Tooltip("source_id:N", title="Source")]
+                alt.Tooltip("source:N", title="Source")]
     dash = alt.StrokeDash("relation:N", title="Relation", sort=list(RELATION_LABELS.values()),
                           scale=alt.Scale(domain=list(RELATION_LABELS.values()),
                                           range=[[1, 0], [6, 3], [2, 3], [8, 2, 2, 2]]),

@@ -110,7 +110,10 @@ def key_judgments(ds: Dataset, params: Params) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    # pandoc sizes pipe-table columns by the dashes under each header: give each column dashes in
+    # proportion to its longest cell (within bounds), so long text gets the room and short codes don't.
+    widths = [min(60, max(10, len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(header)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("-" * w for w in widths) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
