@@ -83,7 +83,9 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
     try:
         papermill.execute_notebook(str(spec.path), str(output), parameters=given, cwd=str(project_root),
                                    kernel_name="python3", progress_bar=False, log_output=False,
-                                   shutdown_kernel="immediate")  # outputs are saved; no need to wait
+                                   shutdown_kernel="immediate",  # outputs are saved; no need to wait
+                                   # ipykernel warns on every start about its local TCP transport
+                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except PapermillExecutionError as err:
         nb = nbformat.read(output, as_version=4)
         failing = next((c for c in nb.cells if c.get("execution_count") == err.exec_count
