@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from brief.project import copy_inputs
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-INPUTS = ("data", "seeds", "notebooks", "editions", "brief.qmd", "_quarto.yml", "requirements.lock")
 GOALS = {"cold build": 0.6, "no-op rebuild": 0.05, "one-row edit (meetings)": 0.5}
 
 # Runs a command and reports its wall time and the peak RSS over it and all its descendants.
@@ -35,6 +35,8 @@ print(json.dumps({"seconds": time.perf_counter() - t, "rc": rc,
 BASELINE_RENDER = """
 import sys
 from pathlib import Path
+
+from brief.project import copy_inputs
 import nbformat
 from brief.nbout import apply_cell_options
 from brief.render import render_brief
@@ -65,15 +67,7 @@ def measure(cmd: list[str], cwd: Path) -> dict:
 
 
 def fresh_project(base: Path, name: str) -> Path:
-    root = base / name
-    root.mkdir()
-    for item in INPUTS:
-        src = ROOT / item
-        if src.is_dir():
-            shutil.copytree(src, root / item)
-        elif src.exists():
-            shutil.copy2(src, root / item)
-    return root
+    return copy_inputs(ROOT, base / name)
 
 
 def baseline(root: Path) -> dict:

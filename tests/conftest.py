@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from brief.project import copy_inputs
+
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_INPUTS = ("data", "seeds", "notebooks", "brief.qmd", "_quarto.yml", "requirements.lock",
-                  "editions")
-
-
 def copy_project(dest: Path) -> Path:
     """Copy what a build reads into ``dest`` (a fresh project root) and return it."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_INPUTS:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name)
-        elif src.exists():
-            shutil.copy2(src, dest / name)
+    copy_inputs(ROOT, dest)
     (dest / "reports").mkdir(exist_ok=True)
     return dest
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +10,7 @@ from . import manifest
 from .build import build
 from .exceptions import BriefError
 from .progress import Progress
-
-PROJECT_INPUTS = ("data", "seeds", "notebooks", "editions", "brief.qmd", "_quarto.yml", "requirements.lock")
+from .project import copy_inputs
 
 
 @dataclass(frozen=True)
@@ -44,14 +42,7 @@ def verify(*, project_root: Path | str = ".", edition: str | None = None,
         raise BriefError(f"no manifest in reports/{edition}", f"build it first: brief build (edition {edition})")
     differences = _compare(record["outputs"], manifest.outputs(reports / edition))
     with tempfile.TemporaryDirectory(prefix="brief-verify-") as tmp:
-        copy = Path(tmp) / "project"
-        copy.mkdir()
-        for name in PROJECT_INPUTS:
-            src = root / name
-            if src.is_dir():
-                shutil.copytree(src, copy / name)
-            elif src.is_file():
-                shutil.copy2(src, copy / name)
+        copy = copy_inputs(root, Path(tmp) / "project")
         is_named = (root / "editions" / f"{edition}.yml").is_file()
         result = build(project_root=copy, params_raw=None if is_named else record["parameters"],
                        edition=edition if is_named else None, formats=record["formats"], engine=record["engine"],
