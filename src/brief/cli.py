@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from .exceptions import BriefError
 
 
 class BriefGroup(click.Group):
-    """Turns any BriefError into its one readable message and exit code, never a traceback."""
+    """Turns any failure into one readable message and an exit code, never a bare traceback."""
 
     def invoke(self, ctx):
         try:
@@ -19,6 +20,15 @@ class BriefGroup(click.Group):
         except BriefError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing was published; reports/ is as it was", err=True)
+            sys.exit(130)
+        except Exception as err:
+            if os.environ.get("BRIEF_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(err).__name__}: {err} (a bug in brief, not in your data: "
+                       "rerun with BRIEF_DEBUG=1 for the traceback and report it)", err=True)
+            sys.exit(70)
 
 
 @click.group(cls=BriefGroup, context_settings={"help_option_names": ["-h", "--help"]})
