@@ -20,6 +20,8 @@ class BriefGroup(click.Group):
         except BriefError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # usage errors and --help: click prints them itself
         except KeyboardInterrupt:
             click.echo("interrupted: nothing was published; reports/ is as it was", err=True)
             sys.exit(130)
