@@ -371,19 +371,17 @@ def chain_chart(ds: Dataset, params: Params) -> Figure:
         (x1, y1), (x2, y2) = xy(src), xy(dst)
         length = math.hypot(x2 - x1, y2 - y1)
         ux, uy = (x2 - x1) / length, (y2 - y1) / length
-        if layout[src][0] == 0:
-            # Beside the source, where the edges of different sources are still far apart:
-            # above the edge when it rises, below it otherwise.
-            label_x, label_y, align = x1 + _NODE_RADIUS + 6, y1 - 16 if uy < 0 else y1 + 4, "left"
-        else:
-            label_x, label_y, align = (x1 + x2) / 2, (y1 + y2) / 2 + 4, "center"
+        # Labels run along their edge, just above it: from the first layer they start beside the
+        # source (where edges of different sources are still apart), elsewhere at the midpoint.
+        offset, align = (_NODE_RADIUS + 6, "left") if layout[src][0] == 0 else (length / 2, "center")
+        label_x, label_y = x1 + ux * offset, y1 + uy * offset
         relation = RELATION_LABELS[attrs["relation"]]
         edges.append({"edge": f"{src}->{dst}", "from_node": src, "to_node": dst, "x": x1, "y": y1,
                       "x2": x2 - ux * (_NODE_RADIUS + 4), "y2": y2 - uy * (_NODE_RADIUS + 4),
                       "angle": math.degrees(math.atan2(uy, ux)),
                       "label_x": label_x, "label_y": label_y, "align": align,
                       "relation": relation,
-                      "relation_text": relation if align == "left" else "\n".join(_wrap(relation, 9)),
+                      "relation_text": relation,
                       "rationale": attrs["rationale"],
                       "source_id": attrs["source_id"], "source": cite[attrs["source_id"]]})
     edges = pd.DataFrame(edges)
@@ -405,8 +403,9 @@ def chain_chart(ds: Dataset, params: Params) -> Figure:
                                         opacity=1).encode(
         x=alt.X("x2:Q", **px), y=alt.Y("y2:Q", **px), angle=alt.Angle("angle:Q", scale=None), tooltip=edge_tip)
     relation_text = [alt.Chart(edges[edges["align"] == align]).mark_text(
-        fontSize=FONT_SIZE, color=theme.MUTED, fontStyle="italic", align=align, baseline="top", lineBreak="\n").encode(
-        x=alt.X("label_x:Q", **px), y=alt.Y("label_y:Q", **px), text="relation_text:N", tooltip=edge_tip)
+        fontSize=FONT_SIZE - 1, color=theme.MUTED, fontStyle="italic", align=align, baseline="bottom", dy=-3).encode(
+        x=alt.X("label_x:Q", **px), y=alt.Y("label_y:Q", **px), angle=alt.Angle("angle:Q", scale=None),
+        text="relation_text:N", tooltip=edge_tip)
         for align in ("left", "center")]
     circles = alt.Chart(nodes).mark_point(filled=True, size=math.pi * _NODE_RADIUS ** 2 * 1.3, opacity=1,
                                           stroke=theme.TEXT_COLOUR, strokeWidth=1.2, shape="circle").encode(
