@@ -244,14 +244,22 @@ def _mediator_colour(title: str = "Mediator") -> alt.Color:
     return alt.Color("mediator_label:N", title=title, scale=theme.mediator_scale())
 
 
-def cadence_timeline(ds: Dataset, params: Params) -> Figure:
+def _window_meetings(ds: Dataset, params: Params, empty_caption: str):
+    """(meetings, window label, None) — or (None, window label, a 'no data' Figure) when there are none."""
     meetings = analysis.meetings_in_window(ds, params)
     window = _window_label(params)
-    sources = tuple(sorted(set(meetings["source_id"])))
     if meetings.empty:
-        return no_data(ds, f"No meetings in the window ({window})",
-                       f"no meeting of the selected mediators from {window}",
-                       f"Meetings by format and mediator, {window}: none.")
+        return None, window, no_data(ds, f"No meetings in the window ({window})",
+                                     f"no meeting of the selected mediators from {window}",
+                                     empty_caption.format(window=window))
+    return meetings, window, None
+
+
+def cadence_timeline(ds: Dataset, params: Params) -> Figure:
+    meetings, window, empty = _window_meetings(ds, params, "Meetings by format and mediator, {window}: none.")
+    if empty:
+        return empty
+    sources = tuple(sorted(set(meetings["source_id"])))
     rows = _meeting_rows(ds, meetings)
     order = [f"{FORMAT_LABELS[f]}#{lane}" if lane else FORMAT_LABELS[f] for f in FORMAT_LABELS
              for lane in range(int(rows.loc[rows["format"] == f, "lane"].max()) + 1 if f in set(rows["format"]) else 0)]
@@ -281,13 +289,11 @@ def cadence_timeline(ds: Dataset, params: Params) -> Figure:
 
 
 def cadence_counts(ds: Dataset, params: Params) -> Figure:
-    meetings = analysis.meetings_in_window(ds, params)
-    window = _window_label(params)
+    meetings, window, empty = _window_meetings(ds, params, f"Meetings per {params.period} by mediator, "
+                                                           "{window}: none.")
+    if empty:
+        return empty
     sources = tuple(sorted(set(meetings["source_id"])))
-    if meetings.empty:
-        return no_data(ds, f"No meetings in the window ({window})",
-                       f"no meeting of the selected mediators from {window}",
-                       f"Meetings per {params.period} by mediator, {window}: none.")
     counts = analysis.meeting_counts(meetings, params)
     counts["mediator_label"] = counts["mediator"].map(MEDIATOR_LABELS).fillna("")
     counts["period_start"] = counts["period_start"].map(_iso)
