@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from . import cache, manifest
 from .editions import Edition, check_name, find_edition, list_editions, previous_edition
-from .exceptions import BriefError, BuildLockedError, ParameterError
+from .exceptions import BriefError, ParameterError
 from .params import resolve
 from .progress import Progress
 
@@ -70,18 +70,14 @@ def check_options(formats, engine: str, jobs: int | None) -> tuple[tuple[str, ..
 class BuildLock:
     """Exclusive lock on one edition in reports/: a second build of it waits, with a message."""
 
-    def __init__(self, reports: Path, edition: str, progress: Progress, wait: bool = True):
-        self.path, self.progress, self.wait = reports / f".{edition}.lock", progress, wait
+    def __init__(self, reports: Path, edition: str, progress: Progress):
+        self.path, self.progress = reports / f".{edition}.lock", progress
 
     def __enter__(self):
         self.file = open(self.path, "a+")  # noqa: SIM115 (held for the whole build)
         try:
             fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            if not self.wait:
-                self.file.close()
-                raise BuildLockedError(f"another build is writing {self.path.parent} ({self.path.name})",
-                                       "wait for it to finish, then build again") from None
             self.progress.line(f"another build of this edition is running in {self.path.parent}; waiting for it…")
             fcntl.flock(self.file, fcntl.LOCK_EX)
         return self

@@ -43,10 +43,6 @@ class RenderError(BriefError):
     """pandoc, Typst or Quarto failed to render the brief."""
 
 
-class BuildLockedError(BriefError):
-    """Another build holds the lock on reports/."""
-
-
 class EditionError(BriefError):
     """An edition file is malformed or unknown."""
 

@@ -54,8 +54,15 @@ def inspect(path: Path, project_root: Path) -> NotebookSpec:
     return NotebookSpec(path.stem, path, names, reads)
 
 
-def _label(source: str) -> str | None:
-    return next((line.split(":", 1)[1].strip() for line in source.splitlines() if line.startswith("#| label:")), None)
+def cell_label(source: str) -> str | None:
+    """The ``#| label:`` of a cell, read from its leading Quarto option lines."""
+    for line in source.splitlines():
+        if not line.startswith("#|"):
+            break
+        key, _, value = line[2:].partition(":")
+        if key.strip() == "label":
+            return value.strip()
+    return None
 
 
 def _shown(path: Path) -> str:
@@ -90,7 +97,7 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
         nb = nbformat.read(output, as_version=4)
         failing = next((c for c in nb.cells if c.get("execution_count") == err.exec_count
                         and c.cell_type == "code"), None)
-        label = _label(failing.source) if failing is not None else None
+        label = cell_label(failing.source) if failing is not None else None
         where = f"cell {err.exec_count or err.cell_index}" + (f" ({label})" if label else "")
         failed_copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(output, failed_copy)

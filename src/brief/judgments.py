@@ -198,23 +198,19 @@ def sources(ds: Dataset) -> str:
     return "\n".join(lines) + "\n"
 
 
-def versions() -> dict[str, str]:
-    """Versions of the tools that made the outputs (stable within one locked environment)."""
-    import platform
-    from importlib.metadata import version
-
-    import pypandoc
-
-    return {"Python": platform.python_version(), "papermill": version("papermill"),
-            "Altair": version("altair"), "vl-convert": version("vl-convert-python"),
-            "pandoc": pypandoc.get_pandoc_version(), "Typst": version("typst")}
+# How the colophon names the tools recorded by manifest.tool_versions().
+_TOOL_NAMES = {"python": "Python", "papermill": "papermill", "altair": "Altair", "vl-convert-python": "vl-convert",
+               "pandoc": "pandoc", "typst": "Typst"}
 
 
 def colophon(ds: Dataset, params: Params) -> str:
     values = params.to_notebook()
     params_text = ", ".join(
         f"`{name}` = {md_escape(', '.join(v) if isinstance(v, list) else v)}" for name, v in values.items())
-    tools = ", ".join(f"{name} {md_escape(v)}" for name, v in versions().items())
+    from .manifest import tool_versions
+
+    recorded = tool_versions()
+    tools = ", ".join(f"{name} {md_escape(recorded[key])}" for key, name in _TOOL_NAMES.items())
     return (f"**Parameters:** {params_text}.\n\n"
             f"**Dataset:** version {md_escape(ds.version or 'not stated')}, sha256 `{ds.sha256}`.\n\n"
             f"**Software:** {tools}.\n")

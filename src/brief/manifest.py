@@ -16,8 +16,8 @@ INPUT_GLOBS = ("data/*.csv", "data/datapackage.json", "notebooks/*.ipynb", "brie
 
 
 def tool_versions() -> dict[str, str]:
+    """Versions of the tools that make the outputs (stable within one locked environment)."""
     import pypandoc
-    import typst
 
     def dist(name: str) -> str:
         try:
@@ -27,7 +27,7 @@ def tool_versions() -> dict[str, str]:
 
     return {"python": platform.python_version(), "papermill": dist("papermill"), "altair": dist("altair"),
             "vl-convert-python": dist("vl-convert-python"), "pandoc": pypandoc.get_pandoc_version(),
-            "typst": getattr(typst, "__version__", dist("typst")), "brief": dist("brief")}
+            "typst": dist("typst"), "brief": dist("brief")}
 
 
 def git_state(project_root: Path) -> dict:

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 
 from ..exceptions import RenderError
+from ..execute import cell_label
 from ..nbout import MARKDOWN_MIME, SVG_MIME
 
 EMBED = re.compile(r"\{\{<\s*embed\s+(?P<path>[^#\s]+)#(?P<label>[\w-]+)\s*>\}\}")
@@ -29,16 +30,6 @@ TABLE_CAPTION = re.compile(r"^: (?P<caption>.*?)\s*\{#(?P<label>tbl-[\w-]+)\}\s*
 class Resolved:
     markdown: str
     svgs: dict[str, str] = field(default_factory=dict)  # file name -> SVG text (Typst only)
-
-
-def _label_of(cell) -> str | None:
-    for line in cell.source.splitlines():
-        if not line.startswith("#|"):
-            break
-        key, _, value = line[2:].partition(":")
-        if key.strip() == "label":
-            return value.strip()
-    return None
 
 
 class NotebookOutputs:
@@ -57,7 +48,7 @@ class NotebookOutputs:
             except (OSError, ValueError) as err:
                 raise RenderError(f"brief.qmd embeds {path}, but {file} cannot be read ({err})",
                                   "build the notebooks first (brief build) or correct the embed") from None
-            self.cache[name] = {lab: c.get("outputs", []) for c in nb.cells if (lab := _label_of(c))}
+            self.cache[name] = {lab: c.get("outputs", []) for c in nb.cells if (lab := cell_label(c.source))}
         cells = self.cache[name]
         if label not in cells:
             raise RenderError(f"brief.qmd embeds {path}#{label}, but no cell has that label",
