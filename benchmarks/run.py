@@ -38,7 +38,7 @@ from pathlib import Path
 
 from brief.project import copy_inputs
 import nbformat
-from brief.nbout import apply_cell_options
+from brief.contract import apply_cell_options
 from brief.render import render_brief
 executed = Path(sys.argv[1])
 for path in executed.glob("*.ipynb"):

@@ -9,9 +9,9 @@ from collections import Counter
 import pytest
 
 from brief import analysis, judgments
+from brief.contract import md_escape
 from brief.dataset import load_dataset
 from brief.dates import parse_fuzzy_date
-from brief.nbout import md_escape
 from brief.params import MEDIATORS, resolve
 
 from .conftest import ROOT
@@ -219,8 +219,8 @@ def test_outlook_and_border_summary_only_use_facts_known_on_as_of(ds):
 def test_sources_cite_every_source(ds):
     text = judgments.sources(ds)
     for r in rows("sources"):
-        assert judgments.md_escape(r["source_id"]) in text
-        assert judgments.md_escape(r["title"]) in text
+        assert md_escape(r["source_id"]) in text
+        assert md_escape(r["title"]) in text
 
 
 def test_colophon_records_parameters_dataset_and_versions(ds):

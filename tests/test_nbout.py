@@ -12,7 +12,7 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from brief import nbout
+from brief import contract, nbout
 
 
 def _inlines_as_text(markdown: str) -> tuple[str, set[str]]:
@@ -48,13 +48,13 @@ def _inlines_as_text(markdown: str) -> tuple[str, set[str]]:
     "~sub~ and ^sup^", "back\\slash & `code`", "> not a quote", "{#id .class}",
 ])
 def test_md_escape_makes_pandoc_read_plain_text(raw):
-    text, kinds = _inlines_as_text(nbout.md_escape(raw))
+    text, kinds = _inlines_as_text(contract.md_escape(raw))
     assert text == raw
     assert kinds <= {"Para", "Plain", "Str", "Space", "Quoted"}, kinds
 
 
 def test_md_escape_flattens_newlines_so_data_cannot_start_a_block():
-    text, kinds = _inlines_as_text(nbout.md_escape("first line\n# heading\n- item"))
+    text, kinds = _inlines_as_text(contract.md_escape("first line\n# heading\n- item"))
     assert text == "first line # heading - item"
     assert kinds <= {"Para", "Str", "Space"}
 
@@ -67,9 +67,9 @@ def _chart() -> alt.Chart:
 def test_chart_bundle_carries_spec_svg_html_and_alt_text():
     data, metadata = nbout.chart_bundle(_chart(), label="fig-test", caption="A caption", alt="alt text",
                                         sources=["src_a"])
-    assert set(data) == {nbout.VEGALITE_MIME, "image/svg+xml", "text/html", "text/plain"}
-    assert nbout.VEGALITE_MIME.startswith("application/vnd.vegalite.v") and nbout.VEGALITE_MIME.endswith("+json")
-    assert data[nbout.VEGALITE_MIME]["encoding"]["x"]["field"] == "x"
+    assert set(data) == {contract.VEGALITE_MIME, "image/svg+xml", "text/html", "text/plain"}
+    assert contract.VEGALITE_MIME.startswith("application/vnd.vegalite.v") and contract.VEGALITE_MIME.endswith("+json")
+    assert data[contract.VEGALITE_MIME]["encoding"]["x"]["field"] == "x"
     assert data["image/svg+xml"].lstrip().startswith("<svg")
     assert 'vegaEmbed("#fig-test-vis"' in data["text/html"]
     assert "<script src" not in data["text/html"]  # the page loads the Vega bundle once
@@ -115,14 +115,14 @@ def test_apply_cell_options_rewrites_caption_and_alt_yaml_safely():
     cell = _chart_cell('#| label: fig-x\n#| fig-cap: "placeholder"\n#| fig-alt: "placeholder"\nshow()',
                        caption, alt_text)
     nb = new_notebook(cells=[cell])
-    nbout.apply_cell_options(nb)
+    contract.apply_cell_options(nb)
     assert _options(nb.cells[0]) == {"label": "fig-x", "fig-cap": caption, "fig-alt": alt_text}
     assert nb.cells[0].source.endswith("\nshow()")
 
 
 def test_apply_cell_options_adds_missing_lines_after_the_option_block():
     nb = new_notebook(cells=[_chart_cell("#| label: fig-x\nshow()", "Cap", "Alt")])
-    nbout.apply_cell_options(nb)
+    contract.apply_cell_options(nb)
     assert nb.cells[0].source.split("\n") == ['#| label: fig-x', '#| fig-cap: "Cap"', '#| fig-alt: "Alt"',
                                               "show()"]
 
@@ -131,7 +131,7 @@ def test_apply_cell_options_leaves_other_cells_alone():
     plain = new_code_cell("#| label: key-judgments\nshow_markdown(x)",
                           outputs=[new_output("display_data", data={"text/markdown": "x"})])
     nb = new_notebook(cells=[plain])
-    nbout.apply_cell_options(nb)
+    contract.apply_cell_options(nb)
     assert nb.cells[0].source == "#| label: key-judgments\nshow_markdown(x)"
 
 

@@ -15,7 +15,7 @@ import papermill
 import pytest
 import yaml
 
-from brief import nbout
+from brief import contract, nbout
 from brief.dataset import TABLES, Dataset
 from brief.dates import parse_fuzzy_date
 from brief.params import NAMES
@@ -127,7 +127,7 @@ def labelled(nb) -> dict[str, nbformat.NotebookNode]:
 
 def chart_spec(nb, label: str) -> dict:
     (output,) = labelled(nb)[label].outputs
-    return output["data"][nbout.VEGALITE_MIME]
+    return output["data"][contract.VEGALITE_MIME]
 
 
 def data_rows(spec: dict) -> list[dict]:
@@ -143,10 +143,10 @@ def test_outputs_follow_the_contract(executed, run):
         output = cell.outputs[0]
         assert output["output_type"] == "display_data"
         if label.startswith("fig-"):
-            assert set(output["data"]) == {nbout.VEGALITE_MIME, "image/svg+xml", "text/html", "text/plain"}
+            assert set(output["data"]) == {contract.VEGALITE_MIME, "image/svg+xml", "text/html", "text/plain"}
             meta = output["metadata"]["brief"]
             assert meta["label"] == label and meta["caption"] and meta["alt"]
-            assert output["data"][nbout.VEGALITE_MIME]["description"] == meta["alt"]
+            assert output["data"][contract.VEGALITE_MIME]["description"] == meta["alt"]
         else:
             assert set(output["data"]) == {"text/markdown"} and output["data"]["text/markdown"].strip()
 
@@ -155,7 +155,7 @@ def test_outputs_follow_the_contract(executed, run):
 @pytest.mark.parametrize("run", ["progress", "cadence", "chain"])
 def test_apply_cell_options_writes_caption_and_alt_into_the_cell(executed, run):
     nb = copy.deepcopy(executed[run])
-    nbout.apply_cell_options(nb)
+    contract.apply_cell_options(nb)
     for label, cell in labelled(nb).items():
         if label.startswith("fig-"):
             meta = cell.outputs[0]["metadata"]["brief"]
@@ -219,7 +219,7 @@ def test_same_inputs_give_identical_outputs(executed):
     assert outputs(executed["chain"]) == outputs(executed["chain-again"])
     first, second = (labelled(executed[r])["fig-chain"].outputs[0]["data"] for r in ("chain", "chain-again"))
     assert first["image/svg+xml"] == second["image/svg+xml"]
-    assert first[nbout.VEGALITE_MIME] == second[nbout.VEGALITE_MIME]
+    assert first[contract.VEGALITE_MIME] == second[contract.VEGALITE_MIME]
 
 
 @pytest.mark.slow

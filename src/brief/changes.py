@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .contract import md_escape
 from .dataset import Dataset
 from .editions import TRACKS, TrendOverride
 from .theme import FORMAT_LABELS, MEDIATOR_LABELS
@@ -144,8 +145,6 @@ def _status_changes(df, key, labels, previous_as_of, as_of, kind, track_of, rank
 def changes_markdown(changes: Changes, previous_label: str, citations: dict[str, str],
                      overrides: dict[str, TrendOverride] | None = None) -> str:
     """The 'What changed since …' section as pandoc Markdown; every data string is escaped."""
-    from .nbout import md_escape
-
     lines = [f"## What changed since {md_escape(previous_label)} {{#sec-what-changed}}", "",
              f"Facts known on {changes.as_of:%-d %B %Y} that were not known on "
              f"{changes.previous_as_of:%-d %B %Y}, by track.", ""]

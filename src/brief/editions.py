@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from .exceptions import EditionError
-from .validate import did_you_mean
+from .text import did_you_mean
 
 EDITIONS_DIR = "editions"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 
+from .contract import apply_cell_options, cell_label
 from .exceptions import BriefError, NotebookError
 
 
@@ -52,17 +53,6 @@ def inspect(path: Path, project_root: Path) -> NotebookSpec:
         raise NotebookError(f"{rel} does not declare the tables it reads",
                             'add "brief": {"reads": [...]} to the notebook metadata')
     return NotebookSpec(path.stem, path, names, reads)
-
-
-def cell_label(source: str) -> str | None:
-    """The ``#| label:`` of a cell, read from its leading Quarto option lines."""
-    for line in source.splitlines():
-        if not line.startswith("#|"):
-            break
-        key, _, value = line[2:].partition(":")
-        if key.strip() == "label":
-            return value.strip()
-    return None
 
 
 def _shown(path: Path) -> str:
@@ -111,8 +101,6 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
     except Exception as err:  # kernel died, timeout, …: still one readable line
         raise NotebookError(f"notebook {rel} could not be executed: {type(err).__name__}: {_first_line(err)}",
                             "run `brief build --jobs 1` to see it alone; is the python3 kernel installed?") from None
-    from .nbout import apply_cell_options  # imports Altair: only once a notebook has run
-
     nb = nbformat.read(output, as_version=4)
     apply_cell_options(nb)
     _strip_volatile(nb)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from . import analysis
+from .contract import md_escape
 from .dataset import Dataset
-from .nbout import md_escape
 from .params import Params
 from .theme import FORMAT_LABELS, MEDIATOR_LABELS
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from .exceptions import ParameterError
-from .validate import did_you_mean
+from .text import did_you_mean
 
 MEDIATORS = ("bilateral", "united_states", "germany_eu", "russia", "osce_minsk_group", "turkey",
              "summit_host")

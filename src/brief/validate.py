@@ -13,7 +13,6 @@ Every problem is one line: ``data/<file>.csv:<line>:<field>: <what is wrong> (<h
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import json
 import os
@@ -24,6 +23,7 @@ from pathlib import Path
 import networkx as nx
 
 from .dates import parse_fuzzy_date
+from .text import did_you_mean
 
 DESCRIPTOR = "datapackage.json"
 
@@ -53,12 +53,6 @@ class Table:
 
     def fields(self) -> dict[str, dict]:
         return {f["name"]: f for f in self.schema["fields"]}
-
-
-def did_you_mean(value: str, choices, *, cutoff: float = 0.5) -> str:
-    """'did you mean 'x'?' for the closest choice, or '' when nothing is close."""
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 def _display_path(path: Path) -> str:

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import nbformat
 
+from ..contract import HTML_MIME, MARKDOWN_MIME, OUTPUT_METADATA_KEY, SVG_MIME, cell_label
 from ..exceptions import RenderError
-from ..execute import cell_label
-from ..nbout import MARKDOWN_MIME, SVG_MIME
 
 EMBED = re.compile(r"\{\{<\s*embed\s+(?P<path>[^#\s]+)#(?P<label>[\w-]+)\s*>\}\}")
 # A reference is @fig-x / @tbl-x not preceded by a word character or a backslash (escaped data).
@@ -65,11 +64,11 @@ def typst_string(text: str) -> str:
 
 def _figure(outputs: list, label: str, number: int, fmt: str, resolved: Resolved) -> str:
     chart = next((o for o in outputs if SVG_MIME in o.get("data", {})), None)
-    meta = chart.get("metadata", {}).get("brief", {})
+    meta = chart.get("metadata", {}).get(OUTPUT_METADATA_KEY, {})
     caption, alt = meta.get("caption", ""), meta.get("alt", "")
     if fmt == "html":
         return ("```{=html}\n"
-                f'<figure id="{label}" class="brief-figure">\n{chart["data"]["text/html"]}\n'
+                f'<figure id="{label}" class="brief-figure">\n{chart["data"][HTML_MIME]}\n'
                 f'<figcaption><span class="fig-number">Figure {number}.</span> {html.escape(caption)}</figcaption>\n'
                 "</figure>\n```")
     file = f"{label}.svg"
