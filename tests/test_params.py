@@ -73,7 +73,8 @@ def test_mediators_keep_the_canonical_order_and_accept_lists():
     assert resolve({"mediators": "all"}, LATEST).mediators == MEDIATORS
 
 
-def test_cli_assignments_and_files_are_checked(tmp_path):
+def test_cli_assignments_and_files_are_checked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a parameters file must lie inside the project
     assert parse_assignments(["as_of=2024-06-30"]) == {"as_of": "2024-06-30"}
     with pytest.raises(ParameterError, match="is not NAME=VALUE"):
         parse_assignments(["as_of"])

@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .exceptions import EditionError
+from .safe_yaml import load_yaml_file
 from .text import did_you_mean
 
 EDITIONS_DIR = "editions"
@@ -64,11 +63,9 @@ def _date(path: Path, key: str, value) -> dt.date:
 def load_edition(path: Path) -> Edition:
     path = Path(path)
     name = check_name(path.stem)
-    try:
-        # BaseLoader keeps every scalar a string, so dates are checked here with a clear message.
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
-    except yaml.YAMLError as err:
-        raise EditionError(f"{path}: not valid YAML ({err})", "write one 'key: value' per line") from None
+    # Strings only: every scalar stays a string, so dates are checked here with a clear message.
+    raw = load_yaml_file(path, root=path.parent.parent, error=EditionError, what="edition file",
+                         strings=True) or {}
     if not isinstance(raw, dict):
         raise EditionError(f"{path}: expected 'key: value' lines", f"allowed keys: {', '.join(KEYS)}")
     for key in raw:

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .exceptions import ParameterError
+from .safe_yaml import load_yaml_file
 from .text import did_you_mean
 
 MEDIATORS = ("bilateral", "united_states", "germany_eu", "russia", "osce_minsk_group", "turkey",
@@ -138,13 +137,7 @@ def parse_assignments(pairs: tuple[str, ...] | list[str]) -> dict:
 
 
 def read_params_file(path: Path) -> dict:
-    try:
-        loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except OSError as err:
-        raise ParameterError(f"cannot read parameters file {path}: {err.strerror}",
-                             "check the path given to --params") from None
-    except yaml.YAMLError as err:
-        raise ParameterError(f"{path}: not valid YAML ({err})", "write NAME: VALUE lines") from None
+    loaded = load_yaml_file(path, root=Path.cwd(), error=ParameterError, what="parameters file") or {}
     if not isinstance(loaded, dict):
         raise ParameterError(f"{path}: expected a mapping of NAME: VALUE", "write NAME: VALUE lines")
     return loaded

@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 import difflib
+import re
+
+# C0 controls except tab, newline and carriage return; DEL; C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def did_you_mean(value: str, choices, *, cutoff: float = 0.5) -> str:
     """'did you mean 'x'?' for the closest choice, or '' when nothing is close."""
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
+    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=cutoff)
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+def has_control_character(text: str) -> bool:
+    """True when ``text`` holds a character that breaks documents (NUL, ESC, DEL, C1 …)."""
+    return _CONTROL.search(text) is not None
+
+
+def shown(value, limit: int = 80) -> str:
+    """``value`` made safe to print on one line: control characters escaped, long text cut."""
+    text = str(value)
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text).replace("\n", "\\n").replace("\r", "\\r")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
