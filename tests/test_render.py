@@ -101,7 +101,7 @@ def test_typst_string_literal(text, literal):
 def test_brief_embeds_only_labels_the_notebooks_define():
     """Every embed in brief.qmd names a notebook and a label that exist in notebooks/."""
     text = (ROOT / "brief.qmd").read_text(encoding="utf-8")
-    embeds = re.findall(r"\{\{<\s*embed\s+notebooks/([\w-]+)\.ipynb#([\w-]+)\s*>\}\}", text)
+    embeds = re.findall(r"\{\{<\s*embed\s+_executed/([\w-]+)\.ipynb#([\w-]+)\s*>\}\}", text)
     assert len(embeds) >= 12
     for name, label in embeds:
         nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
@@ -111,15 +111,23 @@ def test_brief_embeds_only_labels_the_notebooks_define():
 
 
 def test_quarto_command_line():
-    cmd = quarto.command("/opt/quarto/bin/quarto", "pdf", {"date": "2024-12-31", "subtitle": "Year-end 2024",
-                                                          "edition_notes": ""}, "brief.pdf")
-    assert cmd == ["/opt/quarto/bin/quarto", "render", "brief.qmd", "--to", "typst", "--output", "brief.pdf",
-                   "--no-execute", "-M", "date:2024-12-31", "-M", "subtitle:Year-end 2024"]
-    assert quarto.command("quarto", "html", None, "brief.html")[3:5] == ["--to", "html"]
+    assert quarto.command("/opt/quarto/bin/quarto", "pdf") == [
+        "/opt/quarto/bin/quarto", "render", "brief.qmd", "--to", "typst", "--no-execute"]
+    assert quarto.command("quarto", "html")[3:5] == ["--to", "html"]
+
+
+def test_quarto_errors_are_reduced_to_their_error_lines():
+    output = ("Starting python3 kernel...Done\n\x1b[31mERROR: \x1b[39mThe notebook x.ipynb doesn't contain output\n"
+              "    at notebookMarkdown (file:///opt/q/src/core/jupyter/jupyter-embed.ts:460:17)\n"
+              "    at eventLoopTick (ext:core/01_core.js:179:7)\n")
+    assert quarto.error_lines(output) == ["ERROR: The notebook x.ipynb doesn't contain output"]
+    typst = "[typst]: Compiling brief.typ to brief.pdf...\nerror: unknown variable: foo\n   ┌─ brief.typ:12:3\n   │\n"
+    assert quarto.error_lines(typst) == ["error: unknown variable: foo", "┌─ brief.typ:12:3"]
 
 
 def test_quarto_engine_without_quarto_says_what_to_do(monkeypatch, tmp_path):
     monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.delenv("QUARTO_PATH", raising=False)
     with pytest.raises(RenderError, match=r"Quarto is not installed .*use --engine builtin"):
         quarto.render(project_root=ROOT, executed_dir=tmp_path, out_dir=tmp_path, formats=("html",), metadata={})
 
@@ -129,6 +137,14 @@ def test_quarto_project_is_valid_for_both_formats():
 
     config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
     assert {"html", "typst"} <= set(config["format"])
-    assert config["format"]["html"]["include-in-header"] == "vega-header.html"
+    assert config["format"]["html"]["include-in-header"] == f"{quarto.EXECUTED_DIR}/{quarto.VEGA_HEADER}"
+    assert config["metadata-files"] == [f"{quarto.EXECUTED_DIR}/{quarto.METADATA_FILE}"]
+    # Every file the project names is where the engine stages it from the package.
+    named = [config["format"]["html"]["template"], *config["format"]["typst"]["template-partials"],
+             *(f["path"] for f in config["filters"]), *config["format"]["typst"]["font-paths"]]
+    for path in named:
+        assert (ROOT / path).exists(), path
+        assert any(path.startswith(place) for place in quarto.PACKAGE_DIRS.values()), path
+    assert (ROOT / config["project"]["pre-render"].split()[-1]).is_file()
     front = (ROOT / "brief.qmd").read_text(encoding="utf-8").split("---")[1]
     assert yaml.safe_load(front)["title"]

@@ -24,7 +24,7 @@ def test_vega_is_inlined_exactly_once_and_nothing_is_fetched(html):
 
 def test_brief_features_are_present(html):
     assert '<nav id="TOC"' in html
-    assert 'class="callout callout-important"' in html and "Bottom line up front" in html
+    assert 'class="brief-callout brief-callout-important"' in html and "Bottom line up front" in html
     assert 'class="footnotes' in html
     assert html.count('<figure id="fig-') == 4
     for n, label in enumerate(["fig-progress", "fig-cadence-timeline", "fig-cadence-counts", "fig-chain"], 1):

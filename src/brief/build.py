@@ -121,9 +121,11 @@ def _write_text_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def notebook_parameters(params, previous: Edition | None, edition: Edition | None) -> dict:
-    """Every value a notebook may declare: the brief's parameters plus the edition context."""
+def notebook_parameters(params, previous: Edition | None, edition: Edition | None,
+                        renderer: dict | None = None) -> dict:
+    """Every value a notebook may declare: the brief's parameters, the edition context, the renderer."""
     return params.to_notebook() | {
+        "renderer": renderer or {},
         "previous_as_of": previous.as_of.isoformat() if previous else None,
         "previous_label": f"{previous.title} ({previous.as_of:%-d %B %Y})" if previous else None,
         "trend_overrides": {track: {"trend": o.trend, "reason": o.reason}
@@ -199,7 +201,8 @@ def build(*, project_root: Path | str = ".", params_raw: dict | None = None, for
                 else previous_edition(list_editions(root), params.as_of))
     name = check_name(chosen.name if chosen else params.as_of.isoformat())
     specs = [inspect(p, root) for p in sorted((root / "notebooks").glob("*.ipynb"))]
-    parameters = notebook_parameters(params, previous, chosen)
+    renderer = engine_versions(engine)
+    parameters = notebook_parameters(params, previous, chosen, renderer)
     try:
         reports.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -228,6 +231,7 @@ def build(*, project_root: Path | str = ".", params_raw: dict | None = None, for
                 "edition": name, "engine": engine, "formats": list(formats),
                 "parameters": params.to_notebook(), "edition_context": {k: parameters[k] for k in (
                     "previous_as_of", "previous_label", "trend_overrides")},
+                "render_metadata": metadata, "renderer": renderer,
                 "notebooks": statuses, "rendered": rendered, "render_key": render_key, "request_key": request_key,
                 "inputs": manifest.inputs(root), "outputs": manifest.outputs(staging),
                 "versions": manifest.tool_versions(),
@@ -296,6 +300,12 @@ def _reuse_render(target: Path, staging: Path, stem: str, formats, render_key: s
 
 def _sha_or_none(path: Path) -> str | None:
     return cache.sha256_file(path) if path.is_file() else None
+
+
+def engine_versions(engine: str) -> dict[str, str]:
+    from .render import engine_versions as versions
+
+    return versions(engine)
 
 
 def _render(root: Path, executed_dir: Path, staging: Path, stem: str, formats, engine: str, metadata: dict) -> None:

@@ -22,3 +22,19 @@ def render_brief(*, project_root: Path, executed_dir: Path, out_dir: Path, forma
         raise RenderError(f"unknown engine '{engine}'", "use builtin or quarto")
     return render(project_root=Path(project_root), executed_dir=Path(executed_dir), out_dir=Path(out_dir),
                   formats=tuple(formats), metadata=metadata)
+
+
+def engine_versions(engine: str) -> dict[str, str]:
+    """The renderer that makes the outputs and its versions: {"engine", "pandoc", "typst"[, "quarto"]}.
+
+    Recorded in manifest.json under "renderer" (and passed to notebooks as ``renderer``).
+    """
+    if engine == "quarto":
+        from .quarto import engine_versions as quarto_versions
+
+        return quarto_versions()
+    from importlib.metadata import version
+
+    import pypandoc
+
+    return {"engine": "builtin", "pandoc": pypandoc.get_pandoc_version(), "typst": version("typst")}

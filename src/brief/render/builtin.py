@@ -18,7 +18,9 @@ from pathlib import Path
 import yaml
 
 from ..exceptions import RenderError
-from .embed import resolve, typst_string
+from .embed import resolve
+from .variables import template_variables
+from .vega import vega_script_tag
 
 TEMPLATES = Path(__file__).parent / "templates"
 FONTS = Path(__file__).parent.parent / "fonts"
@@ -57,11 +59,7 @@ def _metadata_args(meta: dict) -> list[str]:
 def render(*, project_root: Path, executed_dir: Path, out_dir: Path, formats, metadata: dict | None) -> dict:
     front, body = split_front_matter((Path(project_root) / "brief.qmd").read_text(encoding="utf-8"))
     meta = {k: v for k, v in front.items() if k not in ("format", "execute", "jupyter", "toc")}
-    meta.update(metadata or {})
-    as_of = dt.date.fromisoformat(str(meta.get("as_of") or meta.get("date")))
-    meta["as-of-long"] = f"{as_of.day} {as_of:%B %Y}"
-    authors = meta.get("author") or []
-    authors = [authors] if isinstance(authors, str) else list(authors)
+    meta.update(template_variables(front, metadata or {}))
     out_dir.mkdir(parents=True, exist_ok=True)
     # The two formats share nothing but their inputs: render them side by side.
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=2) as pool:
@@ -72,17 +70,14 @@ def render(*, project_root: Path, executed_dir: Path, out_dir: Path, formats, me
             jobs["html"] = pool.submit(_html, body, executed_dir, work / "html", out_dir, meta)
         if "pdf" in formats:
             (work / "pdf").mkdir()
-            jobs["pdf"] = pool.submit(_pdf, body, executed_dir, work / "pdf", out_dir, meta, as_of, authors)
+            jobs["pdf"] = pool.submit(_pdf, body, executed_dir, work / "pdf", out_dir, meta)
         return {fmt: job.result() for fmt, job in jobs.items()}
 
 
 def _html(body: str, executed_dir: Path, work: Path, out_dir: Path, meta: dict) -> Path:
-    import vl_convert
-
     resolved = resolve(body, executed_dir, "html")
     bundle = work / "vega.html"
-    # The Vega, Vega-Lite and vega-embed JavaScript, inlined once so the file works offline.
-    bundle.write_text(f"<script>{vl_convert.javascript_bundle()}</script>\n", encoding="utf-8")
+    bundle.write_text(vega_script_tag(), encoding="utf-8")
     html = _pandoc(resolved.markdown, "html5", [
         "--standalone", f"--template={TEMPLATES / 'brief.html'}", f"--lua-filter={TEMPLATES / 'callouts.lua'}",
         "--toc", "--toc-depth=2", "--section-divs", f"--include-in-header={bundle}", "--wrap=none",
@@ -92,24 +87,19 @@ def _html(body: str, executed_dir: Path, work: Path, out_dir: Path, meta: dict) 
     return target
 
 
-def _pdf(body: str, executed_dir: Path, work: Path, out_dir: Path, meta: dict, as_of: dt.date,
-         authors: list[str]) -> Path:
+def _pdf(body: str, executed_dir: Path, work: Path, out_dir: Path, meta: dict) -> Path:
     import typst
 
     resolved = resolve(body, executed_dir, "typst")
     for name, svg in resolved.svgs.items():
         (work / name).write_text(svg, encoding="utf-8")
-    author = ", ".join(authors)
     source = _pandoc(resolved.markdown, "typst", [
         "--standalone", f"--template={TEMPLATES / 'brief.typ'}", f"--lua-filter={TEMPLATES / 'callouts.lua'}",
-        "--wrap=none", *_metadata_args(meta),
-        f"--variable=year:{as_of.year}", f"--variable=month:{as_of.month}", f"--variable=day:{as_of.day}",
-        f"--variable=author-string:{typst_string(author)[1:-1]}",
-        f"--variable=short-title:{meta.get('short-title', '')}"], work)
+        "--wrap=none", *_metadata_args(meta)], work)
     main = work / "brief.typ"
     main.write_text(source, encoding="utf-8")
     target = out_dir / "brief.pdf"
-    timestamp = int(dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC).timestamp())
+    timestamp = int(dt.datetime(meta["year"], meta["month"], meta["day"], tzinfo=dt.UTC).timestamp())
     try:
         typst.compile(str(main), output=str(target), root=str(work), font_paths=[str(FONTS)],
                       ignore_system_fonts=True, pdf_standards=["ua-1"], timestamp=timestamp)
