@@ -193,6 +193,9 @@ def build(*, project_root: Path | str = ".", params_raw: dict | None = None, for
         if current:
             return current
     from .execute import inspect
+    from .forkserver import prestart
+
+    prestart()  # the warm kernel parent imports its libraries while the build validates
     from .validate import DESCRIPTOR, dataset_hash, latest_fact_date, validated_tables
 
     tables = validated_tables(root / "data")

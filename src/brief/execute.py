@@ -72,6 +72,8 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from .forkserver import papermill_options
+
     # papermill warns about parameter comments it cannot parse; the build checks parameters itself.
     logging.getLogger("papermill").setLevel(logging.ERROR)
 
@@ -82,7 +84,8 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
                                    kernel_name="python3", progress_bar=False, log_output=False,
                                    shutdown_kernel="immediate",  # outputs are saved; no need to wait
                                    # ipykernel warns on every start about its local TCP transport
-                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                                   extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                                   **papermill_options())  # a fresh kernel forked from a warm parent
     except PapermillExecutionError as err:
         nb = nbformat.read(output, as_version=4)
         failing = next((c for c in nb.cells if c.get("execution_count") == err.exec_count

@@ -1,0 +1,171 @@
+"""Kernels forked from a warm parent: fresh per notebook, stoppable, gone with the build, or ordinary."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from brief import forkserver
+from brief.execute import NotebookSpec, execute
+
+pytestmark = pytest.mark.slow
+
+# What a kernel holds before the notebook's own code runs (the first cell after the parameters).
+START = """
+import sys
+stale = sorted(m for m in sys.modules if m == "brief" or m.startswith("brief."))
+warm = "pandas" in sys.modules  # imported by the warm parent, not by this notebook
+"""
+# What a notebook can find of an earlier notebook's doings, and where it comes from.
+PROBE = """
+import json, os
+import pandas, brief
+with open(f"/proc/{os.getppid()}/stat") as f:  # the kernel's parent is its monitor; the monitor's, the warm parent
+    warm_parent = int(f.read().rsplit(")", 1)[1].split()[1])
+print(json.dumps({
+    "pid": os.getpid(), "warm_parent": warm_parent, "warm": warm, "stale_brief_modules": stale,
+    "global": "LEAK" in globals(), "json_attribute": hasattr(json, "LEAKED"),
+    "pandas_attribute": hasattr(pandas, "LEAKED"), "brief_attribute": hasattr(brief, "LEAKED"),
+    "environment": "BRIEF_LEAK" in os.environ, "module": "leaked_module" in sys.modules,
+}))
+"""
+LEAK = """
+import json, os, sys, types
+import pandas, brief
+LEAK = "set by the first notebook"
+json.LEAKED = pandas.LEAKED = brief.LEAKED = True
+os.environ["BRIEF_LEAK"] = "1"
+sys.modules["leaked_module"] = types.ModuleType("leaked_module")
+"""
+
+
+def notebook(path: Path, *sources: str) -> NotebookSpec:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = None", metadata={"tags": ["parameters"]})]
+    nb.cells += [nbformat.v4.new_code_cell(textwrap.dedent(s)) for s in (START, *sources)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return NotebookSpec(path.stem, path, ("x",), ("meetings",))
+
+
+def run_probe(root: Path, spec: NotebookSpec) -> dict:
+    out = root / f"{spec.name}.out.ipynb"
+    execute(spec, out, {}, root, failed_copy=root / "_failed" / out.name)
+    nb = nbformat.read(out, as_version=4)
+    return json.loads(nb.cells[-1].outputs[0]["text"])
+
+
+@pytest.fixture
+def fresh_server(monkeypatch):
+    """No warm parent left over from another test, and none left behind."""
+    monkeypatch.delenv(forkserver.DISABLE_VARIABLE, raising=False)
+    forkserver.shutdown()
+    yield
+    forkserver.shutdown()
+
+
+def test_a_notebook_cannot_see_what_an_earlier_one_did(tmp_path, fresh_server):
+    first = run_probe(tmp_path, notebook(tmp_path / "first.ipynb", LEAK, PROBE))
+    second = run_probe(tmp_path, notebook(tmp_path / "second.ipynb", PROBE))
+
+    parent = forkserver.server().process.pid
+    assert first["warm"] and second["warm"], "both kernels start with pandas already imported"
+    assert first["warm_parent"] == second["warm_parent"] == parent, "both forked from the same warm parent"
+    assert first["pid"] != second["pid"]
+    assert first["global"] and first["pandas_attribute"] and first["environment"], "the first one did leak"
+    leaks = {k: v for k, v in second.items() if k in (
+        "global", "json_attribute", "pandas_attribute", "brief_attribute", "environment", "module") and v}
+    assert leaks == {}, f"the second notebook saw the first one's state: {leaks}"
+    assert first["stale_brief_modules"] == second["stale_brief_modules"] == [], \
+        "a kernel imports the project's code from disk, never the warm parent's copy"
+
+
+def test_the_warm_parent_runs_no_threads_of_its_libraries(tmp_path, fresh_server):
+    run_probe(tmp_path, notebook(tmp_path / "probe.ipynb", PROBE))  # the parent has imported everything
+    tasks = Path(f"/proc/{forkserver.server().process.pid}/task")
+    names = {(task / "comm").read_text().strip() for task in tasks.iterdir()}
+    # vl-convert names its V8 and Tokio threads; OpenBLAS's pool (shut down around fork) keeps the process name
+    assert len(names) == 1, f"threads of its libraries in the warm parent: {names}"
+
+
+def test_interrupt_and_kill_reach_a_forked_kernel(fresh_server):
+    async def scenario():
+        km = forkserver.ForkingKernelManager(kernel_name="python3")
+        await km.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        assert isinstance(km.provisioner.process, forkserver.ForkedKernel)
+        kc = km.client()
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=60)
+        kc.execute("import time; time.sleep(120)")
+        await asyncio.sleep(0.5)
+        await km.interrupt_kernel()
+        reply = await kc.get_shell_msg(timeout=30)
+        assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
+        pid = km.provisioner.pid
+        await km.shutdown_kernel(now=True)
+        kc.stop_channels()
+        return pid
+
+    pid = asyncio.run(scenario())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+KILLED_BUILD = """
+import asyncio, os, sys
+from brief import forkserver
+async def main():
+    km = forkserver.ForkingKernelManager(kernel_name="python3")
+    await km.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    print(km.provisioner.pid, forkserver.server().process.pid, flush=True)
+    await asyncio.sleep(600)
+asyncio.run(main())
+"""
+
+
+def gone(pid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_killed_build_leaves_no_kernel_and_no_warm_parent(fresh_server):
+    build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD], stdout=subprocess.PIPE, text=True)
+    kernel, parent = map(int, build.stdout.readline().split())
+    build.kill()
+    build.wait()
+    assert gone(kernel, within=30), "the kernel outlived the build"
+    assert gone(parent, within=30), "the warm parent outlived the build"
+
+
+def test_ordinary_kernels_with_a_notice_where_forking_is_off(tmp_path, fresh_server, monkeypatch, capsys):
+    monkeypatch.setenv(forkserver.DISABLE_VARIABLE, "0")
+    monkeypatch.setattr(forkserver, "_noticed", set())
+    first = run_probe(tmp_path, notebook(tmp_path / "first.ipynb", PROBE))
+    second = run_probe(tmp_path, notebook(tmp_path / "second.ipynb", PROBE))
+    assert not first["warm"] and not second["warm"]
+    notices = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert notices == ["note: notebook kernels start the ordinary way (BRIEF_FORK_KERNELS=0)"]
+
+
+def test_the_warm_parent_is_replaced_when_the_package_changes(fresh_server, monkeypatch):
+    first = forkserver.server()
+    monkeypatch.setattr("brief.cache.package_digest", lambda: "changed")
+    second = forkserver.server()
+    assert second is not first and second.digest == "changed"
+    assert first.process.poll() is not None, "the old parent was stopped"
+    assert forkserver.server() is second
