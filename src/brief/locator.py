@@ -1,0 +1,827 @@
+"""The locator map: where the negotiations touch the ground, drawn offline from Natural Earth.
+
+Everything is laid out here, in pixels, before Vega sees it: the map is projected in Python
+(Mercator, which keeps shapes true at this scale) and drawn with Vega's ``identity``
+projection, so the label boxes computed here are exactly where Vega draws the labels. That
+lets labels be placed greedily against each other, the markers, the lines and the frame, and
+lets a test check the boxes instead of trusting the eye.
+
+The places come from a sourced table (``data/places.csv``): a row's geometry is one of
+
+* ``lat``/``lon`` — a point (``marker`` true: a dot) or an area named by its label alone; an
+  optional ``country`` says which base-map country it lies in, and is checked;
+* ``path`` — a schematic line, ``lon lat`` pairs separated by ``;``;
+* ``border_of`` + ``border_with`` — a line along the first base-map country's border with the
+  second, on the first country's side (found from the boundary vertices the two share).
+
+No vocabulary is known here: track labels, their colours and citations are passed in. The
+base map is ``maps/caucasus.geojson`` (see ``maps/README.md``), inlined in the spec, so the
+HTML needs no network and the PDF's SVG comes from vl-convert like every other chart.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import struct
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+import altair as alt
+import pandas as pd
+
+from .charts import Figure
+from .dates import parse_fuzzy_date
+from .theme import FONT_SIZE, MUTED, TEXT_COLOUR, TITLE_SIZE, WIDTH
+
+MAP_WIDTH = WIDTH - 16  # the theme's padding is 8 px on each side
+MAX_HEIGHT = 430
+PAD_DEGREES = 0.35  # around the places and the countries they lie in
+LINE_HEIGHT = FONT_SIZE + 3
+LABEL_CHARS = 24  # wrap labels to about this many characters a line
+GAP = 3  # pixels kept free around every label box
+MARKER_SIZE = 70  # area of a place's dot (px²)
+SEA = "#DCE9F2"
+LAND = "#E4E4E4"
+FOCUS_LAND = "#FFFDF7"
+BORDER_STROKE = "#8A8A8A"
+NO_TRACK = TEXT_COLOUR  # reference places (capitals) that belong to no track
+BAND_OFFSET = 3.5  # pixels between a border and the line drawn along one side of it
+BASEMAP_ATTRIBUTION = ("Base map: Natural Earth 1:10m (public domain) via world-atlas 2.0.2; boundaries as "
+                       "Natural Earth draws them.")
+SUBTITLE = ("Coloured by negotiation track. Positions are approximate and lines schematic: the sources give no "
+            "coordinates.")
+
+Point = tuple[float, float]
+
+
+# --- text metrics ------------------------------------------------------------------------
+
+@functools.cache
+def _advances(font_file: str) -> tuple[int, dict[int, int]]:
+    """(units per em, code point → advance width) from a TrueType font's cmap and hmtx tables."""
+    data = (resources.files("brief") / "fonts" / font_file).read_bytes()
+    tables = {}
+    for i in range(struct.unpack(">H", data[4:6])[0]):
+        tag, _, offset, _ = struct.unpack(">4sIII", data[12 + 16 * i:28 + 16 * i])
+        tables[tag.decode("latin-1")] = offset
+    units = struct.unpack(">H", data[tables["head"] + 18:tables["head"] + 20])[0]
+    n_metrics = struct.unpack(">H", data[tables["hhea"] + 34:tables["hhea"] + 36])[0]
+    widths = struct.unpack(f">{2 * n_metrics}H", data[tables["hmtx"]:tables["hmtx"] + 4 * n_metrics])[::2]
+    cmap = tables["cmap"]
+    subtables = [struct.unpack(">HHI", data[cmap + 4 + 8 * i:cmap + 12 + 8 * i])
+                 for i in range(struct.unpack(">H", data[cmap + 2:cmap + 4])[0])]
+    sub = cmap + next(off for platform, encoding, off in subtables if (platform, encoding) == (3, 1))
+    segments = struct.unpack(">H", data[sub + 6:sub + 8])[0] // 2
+    arrays = [struct.unpack(f">{segments}H", data[start:start + 2 * segments])
+              for start in (sub + 14 + k * 2 * segments + (2 if k else 0) for k in range(4))]
+    ends, starts, deltas, range_offsets = arrays
+    range_base = sub + 16 + 6 * segments
+    advances = {}
+    for s in range(segments):
+        for code in range(starts[s], ends[s] + 1):
+            if range_offsets[s] == 0:
+                glyph = (code + deltas[s]) % 65536
+            else:
+                at = range_base + 2 * s + range_offsets[s] + 2 * (code - starts[s])
+                glyph = struct.unpack(">H", data[at:at + 2])[0]
+                glyph = (glyph + deltas[s]) % 65536 if glyph else 0
+            advances[code] = widths[min(glyph, n_metrics - 1)]
+    return units, advances
+
+
+def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
+    """Width in pixels of one line of DejaVu Sans, the house font (no kerning: a slight overestimate)."""
+    units, advances = _advances("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+    fallback = advances.get(ord("M"), units)
+    return sum(advances.get(ord(c), fallback) for c in text) * size / units
+
+
+def wrap(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> list[str]:
+    """Break ``text`` at spaces into lines no wider than ``width`` pixels (a long word stays whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", size, bold) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+# --- base map and projection ----------------------------------------------------------------
+
+@functools.cache
+def _basemap_text() -> str:
+    return (resources.files("brief") / "maps" / "caucasus.geojson").read_text(encoding="utf-8")
+
+
+def basemap() -> dict:
+    """The committed Natural Earth subset as a GeoJSON FeatureCollection (a fresh copy)."""
+    return json.loads(_basemap_text())
+
+
+def country_rings(collection: dict) -> dict[str, list[list[Point]]]:
+    """Country name → every ring (exteriors and holes) of its polygons, in lon/lat."""
+    return {f["properties"]["name"]: [[(x, y) for x, y in ring] for polygon in f["geometry"]["coordinates"]
+                                      for ring in polygon]
+            for f in collection["features"]}
+
+
+def contains(rings: Sequence[Sequence[Point]], point: Point) -> bool:
+    """Even-odd point-in-polygon test over all rings (so holes and enclaves count right)."""
+    x, y = point
+    inside = False
+    for ring in rings:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+    return inside
+
+
+def shared_border(rings_a: Sequence[Sequence[Point]], rings_b: Sequence[Sequence[Point]]) -> list[list[Point]]:
+    """The boundary two countries share, as polylines, from the vertices their rings share.
+
+    The base map simplified each shared arc once, so both countries hold the same vertices
+    along a common border. Closed loops (enclaves and exclaves, wholly surrounded by the other
+    country) are left out: they are not part of the frontier line.
+    """
+    edges_b = {frozenset(e) for ring in rings_b for e in zip(ring, ring[1:], strict=False)}
+    shared = [e for ring in rings_a for e in zip(ring, ring[1:], strict=False) if frozenset(e) in edges_b]
+    lines: list[list[Point]] = []
+    for a, b in shared:  # consecutive edges of one ring arrive in order: extend the current line
+        if lines and lines[-1][-1] == a:
+            lines[-1].append(b)
+        else:
+            lines.append([a, b])
+    merged: list[list[Point]] = []
+    for line in lines:  # a ring's shared run can wrap around its starting vertex
+        head = next((m for m in merged if m[0] == line[-1]), None)
+        if head is not None:
+            head[:0] = line[:-1]
+        else:
+            merged.append(line)
+    return [m for m in merged if m[0] != m[-1]]
+
+
+def _mercator(lat: float) -> float:
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The map's view: a lon/lat box drawn ``width`` pixels wide in the Mercator projection."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+    width: float = MAP_WIDTH
+
+    @property
+    def scale(self) -> float:
+        return self.width / (self.east - self.west)  # pixels per degree of longitude
+
+    @property
+    def height(self) -> float:
+        return self.xy((self.west, self.south))[1]
+
+    def xy(self, lonlat: Point) -> Point:
+        lon, lat = lonlat
+        return (lon - self.west) * self.scale, (_mercator(self.north) - _mercator(lat)) * self.scale
+
+    def km_per_pixel(self) -> float:
+        middle = (self.north + self.south) / 2
+        return 111.32 * math.cos(math.radians(middle)) / self.scale
+
+
+def frame_around(points: Iterable[Point], max_height: float = MAX_HEIGHT, width: float = MAP_WIDTH) -> Frame:
+    """The smallest padded view holding ``points`` that fits ``max_height`` (widened, not squeezed)."""
+    lons, lats = zip(*points, strict=True)
+    west, east = min(lons) - PAD_DEGREES, max(lons) + PAD_DEGREES
+    south, north = min(lats) - PAD_DEGREES, max(lats) + PAD_DEGREES
+    frame = Frame(west, south, east, north, width)
+    if frame.height > max_height:  # too tall for the page: add longitude on both sides
+        extra = (frame.height / max_height - 1) * (east - west) / 2
+        frame = Frame(west - extra, south, east + extra, north, width)
+    return frame
+
+
+# --- label placement --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def hits(self, other: Box, gap: float = GAP) -> bool:
+        return (self.x0 < other.x1 + gap and other.x0 < self.x1 + gap
+                and self.y0 < other.y1 + gap and other.y0 < self.y1 + gap)
+
+    def within(self, width: float, height: float, margin: float = 2) -> bool:
+        return self.x0 >= margin and self.y0 >= margin and self.x1 <= width - margin and self.y1 <= height - margin
+
+    def crosses(self, a: Point, b: Point, gap: float = GAP) -> bool:
+        """Whether segment a–b passes through the box grown by ``gap`` (Liang–Barsky clipping)."""
+        x0, y0, x1, y1 = self.x0 - gap, self.y0 - gap, self.x1 + gap, self.y1 + gap
+        (ax, ay), (bx, by) = a, b
+        dx, dy = bx - ax, by - ay
+        lo, hi = 0.0, 1.0
+        for p, q in ((-dx, ax - x0), (dx, x1 - ax), (-dy, ay - y0), (dy, y1 - ay)):
+            if p == 0:
+                if q < 0:
+                    return False
+            elif p < 0:
+                lo = max(lo, q / p)
+            else:
+                hi = min(hi, q / p)
+            if lo > hi:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Label:
+    """One text block: Vega draws ``lines`` at (x, y) with baseline top and this alignment."""
+
+    lines: tuple[str, ...]
+    x: float
+    y: float
+    align: str
+    role: str  # "place", "area", "country" or "key": how it is styled
+    place_id: str = ""
+    bold: bool = False
+
+    @property
+    def box(self) -> Box:
+        width = max(text_width(line, FONT_SIZE, self.bold) for line in self.lines)
+        x0 = self.x if self.align == "left" else self.x - width if self.align == "right" else self.x - width / 2
+        return Box(x0, self.y, x0 + width, self.y + (len(self.lines) - 1) * LINE_HEIGHT + FONT_SIZE * 1.2)
+
+
+@dataclass
+class Obstacles:
+    """What a new label must keep clear of: placed labels, marker boxes and drawn lines."""
+
+    width: float
+    height: float
+    boxes: list[Box] = field(default_factory=list)
+    lines: list[list[Point]] = field(default_factory=list)
+
+    def free(self, box: Box) -> bool:
+        return (box.within(self.width, self.height)
+                and not any(box.hits(b) for b in self.boxes)
+                and not any(box.crosses(a, b) for line in self.lines for a, b in zip(line, line[1:], strict=False)))
+
+
+def _block(lines: Sequence[str]) -> float:
+    return (len(lines) - 1) * LINE_HEIGHT + FONT_SIZE * 1.2
+
+
+def point_candidates(x: float, y: float, lines: Sequence[str], radius: float) -> list[tuple[float, float, str]]:
+    """Label positions around a dot, nearest first: right, left, above, below, then the diagonals."""
+    h = _block(lines)
+    out = []
+    for d in (radius + 4, radius + 14, radius + 28):
+        e = d * 0.75
+        out += [(x + d, y - h / 2, "left"), (x - d, y - h / 2, "right"), (x, y - d - h, "center"),
+                (x, y + d, "center"), (x + e, y - e - h, "left"), (x + e, y + e, "left"),
+                (x - e, y - e - h, "right"), (x - e, y + e, "right")]
+    return out
+
+
+def area_candidates(x: float, y: float, lines: Sequence[str]) -> list[tuple[float, float, str]]:
+    """Positions for a label that names an area: centred on its anchor, then nudged outwards."""
+    h = _block(lines)
+    shifts = sorted(((dx, dy) for dx in range(-80, 81, 8) for dy in range(-48, 49, 8)),
+                    key=lambda s: (math.hypot(*s), s))
+    return [(x + dx, y + dy - h / 2, "center") for dx, dy in shifts]
+
+
+def along(line: Sequence[Point], fraction: float) -> Point:
+    """The point ``fraction`` of the way along a polyline."""
+    lengths = [math.dist(a, b) for a, b in zip(line, line[1:], strict=False)]
+    target = fraction * sum(lengths)
+    for (a, b), length in zip(zip(line, line[1:], strict=False), lengths, strict=True):
+        if target <= length and length > 0:
+            t = target / length
+            return a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
+        target -= length
+    return line[-1]
+
+
+def line_candidates(line: Sequence[Point], lines: Sequence[str]) -> list[tuple[float, float, str]]:
+    """Positions beside a drawn line, from its middle outwards."""
+    out = []
+    for fraction in sorted((i / 20 for i in range(1, 20)), key=lambda f: (abs(f - 0.5), f)):
+        x, y = along(line, fraction)
+        out += point_candidates(x, y, lines, 3)
+    return out
+
+
+def place_label(options: Iterable[tuple[Sequence[str], Iterable[tuple[float, float, str]]]], obstacles: Obstacles,
+                role: str, place_id: str = "", inside=None) -> Label | None:
+    """The first free candidate over ``options`` (a text's line breaks, its candidate positions) that
+    also passes ``inside`` if given; the chosen label becomes an obstacle for the next."""
+    for lines, candidates in options:
+        for x, y, align in candidates:
+            label = Label(tuple(lines), x, y, align, role, place_id)
+            if obstacles.free(label.box) and (inside is None or inside(label.box)):
+                obstacles.boxes.append(label.box)
+                return label
+    return None
+
+
+# --- the places table -------------------------------------------------------------------------
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+
+
+def _items(value) -> list[str]:
+    """A ``;``-separated list field, whether it arrives as text or already split."""
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [item.strip() for item in _text(value).split(";") if item.strip()]
+
+
+def _truthy(value) -> bool:
+    return value is True or _text(value).lower() == "true"
+
+
+@dataclass(frozen=True)
+class Place:
+    place_id: str
+    label: str
+    tracks: tuple[str, ...]
+    marker: bool
+    anchor: Point | None  # lon/lat of a point or an area label
+    path: tuple[Point, ...]  # lon/lat of a schematic line
+    border: tuple[str, str] | None  # (country whose side is drawn, neighbour)
+    country: str  # the base-map country the coder says the point lies in ("" if not stated)
+    tooltip: dict[str, str]
+
+
+TOOLTIP_FIELDS = (("name", "Place"), ("kind", "What"), ("track_names", "Track"), ("date_label", "Date"),
+                  ("quote", "The source says"), ("source", "Source"), ("coordinate_note", "Position"))
+
+
+def read_places(places: pd.DataFrame, citations: Mapping[str, str], track_labels: Mapping[str, str]) -> list[Place]:
+    """Check each row's geometry and build what the map needs; a bad row raises ``ValueError``."""
+    out = []
+    for row in places.to_dict("records"):
+        pid = _text(row.get("place_id"))
+        lat, lon, path = _text(row.get("lat")), _text(row.get("lon")), _text(row.get("path"))
+        border = (_text(row.get("border_of")), _text(row.get("border_with")))
+        given = [name for name, present in (("lat/lon", lat or lon), ("path", path),
+                                            ("border_of/border_with", any(border))) if present]
+        if len(given) != 1 or (given == ["lat/lon"] and not (lat and lon)) or (any(border) and not all(border)):
+            raise ValueError(f"places row {pid!r}: give exactly one geometry — lat and lon, a path, "
+                             f"or border_of and border_with (got {', '.join(given) or 'none'})")
+        try:
+            coords = tuple((float(a), float(b)) for a, b in (pair.split() for pair in path.split(";"))) if path else ()
+        except ValueError as err:
+            raise ValueError(f"places row {pid!r}: path must be 'lon lat;lon lat;…' ({err})") from None
+        tracks = tuple(_items(row.get("tracks")))
+        unknown = [t for t in tracks if t not in track_labels]
+        if unknown:
+            raise ValueError(f"places row {pid!r}: no label for track(s) {', '.join(unknown)}")
+        source_id = _text(row.get("source_id"))
+        tooltip = {"place_id": pid, "name": _text(row.get("name")), "kind": _text(row.get("kind")),
+                   "track_names": ", ".join(track_labels[t] for t in tracks) or "Context (no single track)",
+                   "date_label": parse_fuzzy_date(_text(row.get("date"))).label(),
+                   "quote": _text(row.get("quote")), "source": citations.get(source_id, source_id),
+                   "source_id": source_id, "coordinate_note": _text(row.get("coordinate_note"))}
+        out.append(Place(pid, _text(row.get("label")) or tooltip["name"], tracks, _truthy(row.get("marker")),
+                         (float(lon), float(lat)) if lat else None, coords, border if all(border) else None,
+                         _text(row.get("country")), tooltip))
+    return out
+
+
+# --- geometry in pixels -------------------------------------------------------------------------
+
+def _simplify(line: Sequence[Point], tolerance: float) -> list[Point]:
+    """Douglas–Peucker in pixels, so an offset line does not zigzag with every vertex."""
+    if len(line) < 3:
+        return list(line)
+    (ax, ay), (bx, by) = line[0], line[-1]
+    length = math.dist(line[0], line[-1]) or 1e-9
+    far, index = max((abs((by - ay) * px - (bx - ax) * py + bx * ay - by * ax) / length, i)
+                     for i, (px, py) in enumerate(line[1:-1], start=1))
+    if far <= tolerance:
+        return [line[0], line[-1]]
+    return _simplify(line[:index + 1], tolerance)[:-1] + _simplify(line[index:], tolerance)
+
+
+def offset_line(line: Sequence[Point], distance: float, side: Sequence[Sequence[Point]]) -> list[Point]:
+    """``line`` moved ``distance`` pixels sideways, towards the polygon ``side`` (pixel rings)."""
+    line = _simplify(line, 1.0)
+    normals = []
+    for (ax, ay), (bx, by) in zip(line, line[1:], strict=False):
+        length = math.hypot(bx - ax, by - ay) or 1e-9
+        normals.append(((ay - by) / length, (bx - ax) / length))
+    votes = sum(1 if contains(side, ((ax + bx) / 2 + nx * distance, (ay + by) / 2 + ny * distance)) else -1
+                for ((ax, ay), (bx, by)), (nx, ny) in zip(zip(line, line[1:], strict=False), normals, strict=True))
+    sign = 1 if votes >= 0 else -1
+    out = []
+    for i, (x, y) in enumerate(line):
+        n1, n2 = normals[max(i - 1, 0)], normals[min(i, len(normals) - 1)]
+        mx, my = n1[0] + n2[0], n1[1] + n2[1]
+        norm = math.hypot(mx, my) or 1e-9
+        cos_half = max((mx * n1[0] + my * n1[1]) / norm, 0.5)  # a miter no longer than twice the offset
+        out.append((x + sign * distance * mx / norm / cos_half, y + sign * distance * my / norm / cos_half))
+    return out
+
+
+def _pixels(frame: Frame, coords: Iterable[Point]) -> list[Point]:
+    return [tuple(round(v, 1) for v in frame.xy(p)) for p in coords]
+
+
+def _visible(rings: Sequence[Sequence[Point]], frame: Frame) -> bool:
+    return any(frame.west <= x <= frame.east and frame.south <= y <= frame.north for ring in rings for x, y in ring)
+
+
+def _country_of(rings: Mapping[str, list[list[Point]]], point: Point) -> str:
+    return next((name for name, r in rings.items() if contains(r, point)), "")
+
+
+# --- layout -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MapLayout:
+    """Everything the map draws, in pixels of the map's plot area (origin top left)."""
+
+    frame: Frame
+    places: list[Place]
+    countries: list[dict]  # GeoJSON features in pixels; properties: name, fill
+    markers: list[dict]  # place_id, x, y, colour
+    lines: list[dict]  # place_id, points, colour, dashed
+    labels: list[Label]
+    swatches: list[dict]  # key entries: x, y, colour, text
+    scale_bar: dict  # x0, x1, y, km
+    focus: tuple[str, ...]  # countries holding a point or area: drawn lighter, framed whole
+    visible: tuple[str, ...]
+
+
+def _marker_radius() -> float:
+    return math.sqrt(MARKER_SIZE / math.pi)
+
+
+def _marker_box(x: float, y: float) -> Box:
+    r = _marker_radius() + 1
+    return Box(x - r, y - r, x + r, y + r)
+
+
+def _corners(width: float, height: float, w: float, h: float) -> list[Point]:
+    m = 6
+    return [(m, m), (width - w - m, m), (m, height - h - m), (width - w - m, height - h - m)]
+
+
+def _key(tracks: Sequence[str], track_labels: Mapping[str, str], track_colours: Mapping[str, str],
+         obstacles: Obstacles) -> tuple[list[Label], list[dict]]:
+    """A small key of the track colours in the first free corner (top left first)."""
+    if not tracks:
+        return [], []
+    heading = "Negotiation track"
+    w = max([text_width(heading)] + [16 + text_width(track_labels[t]) for t in tracks])
+    h = (len(tracks) + 1) * LINE_HEIGHT + 2
+    for x, y in _corners(obstacles.width, obstacles.height, w, h):
+        if obstacles.free(Box(x, y, x + w, y + h)):
+            break
+    labels = [Label((heading,), x, y, "left", "key-heading")]
+    labels += [Label((track_labels[t],), x + 16, y + (i + 1) * LINE_HEIGHT, "left", "key")
+               for i, t in enumerate(tracks)]
+    swatches = [{"x": x + 5, "y": y + (i + 1) * LINE_HEIGHT + FONT_SIZE * 0.6, "colour": track_colours[t],
+                 "text": track_labels[t]} for i, t in enumerate(tracks)]
+    obstacles.boxes.append(Box(x, y, x + w, y + h))
+    return labels, swatches
+
+
+def _scale_bar(frame: Frame, obstacles: Obstacles) -> tuple[Label, dict]:
+    """A round-number scale bar (true at the map's middle latitude) in the first free bottom corner."""
+    km = max(k for k in (10, 20, 25, 50, 100, 200, 250, 500) if k / frame.km_per_pixel() <= 110)
+    length = km / frame.km_per_pixel()
+    text = f"{km} km"
+    w, h = max(length, text_width(text)), FONT_SIZE * 1.2 + 6
+    corners = _corners(obstacles.width, obstacles.height, w, h)
+    x, y = next((c for c in corners[2:] + corners[:2] if obstacles.free(Box(c[0], c[1], c[0] + w, c[1] + h))),
+                corners[2])
+    obstacles.boxes.append(Box(x, y, x + w, y + h))
+    return (Label((text,), x + length / 2, y, "center", "scale"),
+            {"x0": x, "x1": x + length, "y": y + h - 1, "km": km})
+
+
+def _country_label(name: str, rings: list[list[Point]], obstacles: Obstacles, step: float = 10) -> Label | None:
+    """The country's name near the middle of its visible part, wholly inside it, clear of the rest."""
+    xs = [x for ring in rings for x, _ in ring]
+    ys = [y for ring in rings for _, y in ring]
+    x_lo, x_hi = max(min(xs), 0), min(max(xs), obstacles.width)
+    y_lo, y_hi = max(min(ys), 0), min(max(ys), obstacles.height)
+    grid = [(x_lo + i * step, y_lo + j * step) for i in range(int((x_hi - x_lo) / step) + 1)
+            for j in range(int((y_hi - y_lo) / step) + 1)]
+    cells = [p for p in grid if contains(rings, p)]
+    if not cells:
+        return None
+    cx, cy = sum(x for x, _ in cells) / len(cells), sum(y for _, y in cells) / len(cells)
+    cells.sort(key=lambda p: (math.dist(p, (cx, cy)), p))
+    lines = (name.upper(),)
+    h = _block(lines)
+
+    def inside(box: Box) -> bool:
+        return all(contains(rings, p) for p in ((box.x0, box.y0), (box.x1, box.y0), (box.x0, box.y1),
+                                                 (box.x1, box.y1), ((box.x0 + box.x1) / 2, box.y1)))
+
+    return place_label([(lines, ((x, y - h / 2, "center") for x, y in cells))], obstacles, "country", inside=inside)
+
+
+def _place_labels(places: Sequence[Place], markers: Sequence[dict], lines: Sequence[dict],
+                  frame: Frame, obstacles: Obstacles, sides: Mapping[str, list[list[Point]]]) -> list[Label]:
+    """Labels in order of how far they may stray: dots, then areas, then lines (which may be labelled
+    anywhere along their length). A line drawn along one side of a border is labelled on that side
+    (``sides``: place id → pixel rings of that country) when there is room. A label that finds no
+    free spot keeps its first position (the layout test then fails loudly)."""
+    at = {m["place_id"]: (m["x"], m["y"]) for m in markers}
+    longest = {}
+    for line in lines:
+        if line["place_id"] not in longest or len(line["points"]) > len(longest[line["place_id"]]):
+            longest[line["place_id"]] = line["points"]
+    order = ([p for p in places if p.place_id in at] + [p for p in places if p.anchor and not p.marker]
+             + [p for p in places if p.place_id in longest])
+    labels = []
+    for p in order:
+        area = p.place_id not in at and p.place_id not in longest
+        # Wide lines first beside dots and lines; compact blocks first for areas, which they should fit in.
+        widths = (LABEL_CHARS * 2 // 3, LABEL_CHARS // 2, LABEL_CHARS) if area else \
+            (LABEL_CHARS, LABEL_CHARS * 2 // 3, LABEL_CHARS // 2)
+        texts = list(dict.fromkeys(tuple(wrap(p.label, text_width("n") * chars)) for chars in widths))
+        if p.place_id in at:
+            options = [(t, point_candidates(*at[p.place_id], t, _marker_radius())) for t in texts]
+        elif p.place_id in longest:
+            options = [(t, line_candidates(longest[p.place_id], t)) for t in texts]
+        else:
+            options = [(t, area_candidates(*frame.xy(p.anchor), t)) for t in texts]
+        role = "area" if area else "place"
+        side = sides.get(p.place_id)
+        label = side and place_label(options, obstacles, role, p.place_id, inside=lambda box, side=side: contains(
+            side, ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)))
+        label = label or place_label(options, obstacles, role, p.place_id)
+        if label is None:
+            x, y, align = options[0][1][0]
+            label = Label(options[0][0], x, y, align, role, p.place_id)
+            obstacles.boxes.append(label.box)
+        labels.append(label)
+    return labels
+
+
+def _check_countries(places: Sequence[Place], rings: Mapping[str, list[list[Point]]]) -> None:
+    """A point must lie in the country its row names: this catches a dot on the wrong side of a border."""
+    for p in places:
+        if p.country and p.anchor and not contains(rings.get(p.country, []), p.anchor):
+            found = _country_of(rings, p.anchor) or "no country"
+            raise ValueError(f"places row {p.place_id!r}: lat/lon lies in {found} on the base map, not in {p.country}")
+
+
+def _lonlat_lines(places: Sequence[Place], rings: Mapping[str, list[list[Point]]]) -> dict[str, list[list[Point]]]:
+    out = {}
+    for p in places:
+        if p.path:
+            out[p.place_id] = [list(p.path)]
+        elif p.border:
+            missing = [c for c in p.border if c not in rings]
+            if missing:
+                raise ValueError(f"places row {p.place_id!r}: {', '.join(missing)} is not a country of the base map "
+                                 f"(it has {', '.join(sorted(rings))})")
+            out[p.place_id] = shared_border(rings[p.border[0]], rings[p.border[1]])
+            if not out[p.place_id]:
+                raise ValueError(f"places row {p.place_id!r}: {p.border[0]} and {p.border[1]} share no border")
+    return out
+
+
+def layout(places: pd.DataFrame, citations: Mapping[str, str], track_labels: Mapping[str, str],
+           track_colours: Mapping[str, str]) -> MapLayout:
+    """Project the base map and the places, then place every label clear of the others.
+
+    Raises ``ValueError`` naming the row for a bad geometry, and when there is no place to draw
+    (a locator map of nothing has no frame; show a "no data" panel instead)."""
+    rows = read_places(places, citations, track_labels)
+    if not rows:
+        raise ValueError("no places to draw on the locator map")
+    missing = sorted({t for p in rows for t in p.tracks} - set(track_colours))
+    if missing:
+        raise ValueError(f"no colour given for track(s) {', '.join(missing)}")
+    rings = country_rings(basemap())
+    _check_countries(rows, rings)
+    lonlat = _lonlat_lines(rows, rings)
+    focus = tuple(sorted({_country_of(rings, p.anchor) for p in rows if p.anchor} - {""}))
+    frame = frame_around([p.anchor for p in rows if p.anchor]
+                         + [pt for lines in lonlat.values() for line in lines for pt in line]
+                         + [pt for name in focus for ring in rings[name] for pt in ring])
+    visible = tuple(name for name in sorted(rings) if _visible(rings[name], frame))
+    px_rings = {name: [_pixels(frame, ring) for ring in rings[name]] for name in visible}
+    countries = [{"type": "Feature", "properties": {"name": name, "fill": FOCUS_LAND if name in focus else LAND},
+                  "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring] for ring in px_rings[name]]}}
+                 for name in visible]
+
+    def colour(p: Place) -> str:
+        return track_colours[p.tracks[0]] if p.tracks else NO_TRACK
+
+    markers = [{"place_id": p.place_id, "colour": colour(p), **dict(zip("xy", _pixels(frame, [p.anchor])[0],
+                                                                       strict=True))}
+               for p in rows if p.anchor and p.marker]
+    lines = []
+    for p in rows:
+        for line in lonlat.get(p.place_id, []):
+            points = _pixels(frame, line)
+            if p.border:
+                side = px_rings.get(p.border[0]) or [_pixels(frame, r) for r in rings[p.border[0]]]
+                points = [tuple(round(v, 1) for v in q) for q in offset_line(points, BAND_OFFSET, side)]
+            lines.append({"place_id": p.place_id, "points": points, "colour": colour(p), "dashed": bool(p.path)})
+    obstacles = Obstacles(frame.width, frame.height, [_marker_box(m["x"], m["y"]) for m in markers],
+                          [line["points"] for line in lines])
+    present = [t for t in track_labels if any(t in p.tracks for p in rows)]
+    key_labels, swatches = _key(present, track_labels, track_colours, obstacles)
+    scale_label, scale = _scale_bar(frame, obstacles)
+    sides = {p.place_id: px_rings[p.border[0]] for p in rows if p.border and p.border[0] in px_rings}
+    labels = key_labels + [scale_label] + _place_labels(rows, markers, lines, frame, obstacles, sides)
+    labels += [c for c in (_country_label(name, px_rings[name], obstacles) for name in visible) if c]
+    return MapLayout(frame, rows, countries, markers, lines, labels, swatches, scale, focus, visible)
+
+
+# --- the chart ------------------------------------------------------------------------------------
+
+# How each kind of label looks: (colour, font style, weight, white halo behind it).
+LABEL_STYLES = {
+    "place": (TEXT_COLOUR, "normal", "normal", True),
+    "area": ("#444444", "italic", "normal", True),
+    "country": (MUTED, "normal", "normal", False),
+    "key-heading": (MUTED, "normal", "normal", False),
+    "key": (TEXT_COLOUR, "normal", "normal", False),
+    "scale": (TEXT_COLOUR, "normal", "normal", False),
+}
+PX = {"type": "quantitative"}  # pixel positions: the identity projection draws them as given
+
+
+def _tooltip(prefix: str = "") -> list[alt.Tooltip]:
+    return [alt.Tooltip(f"{prefix}{name}:N", title=title) for name, title in TOOLTIP_FIELDS]
+
+
+def _feature(coordinates, geometry: str, properties: dict) -> dict:
+    return {"type": "Feature", "properties": properties, "geometry": {"type": geometry, "coordinates": coordinates}}
+
+
+def _label_layers(lay: MapLayout, tips: Mapping[str, dict]) -> list[alt.Chart]:
+    layers = []
+    for role, (colour, style, weight, halo) in LABEL_STYLES.items():
+        for align in ("left", "center", "right"):
+            rows = [{"text": "\n".join(lb.lines), "x": lb.x, "y": lb.y, **tips.get(lb.place_id, {}),
+                     "name": tips.get(lb.place_id, {}).get("name", lb.lines[0].title())}
+                    for lb in lay.labels if lb.role == role and lb.align == align]
+            if not rows:
+                continue
+            base = alt.Chart(pd.DataFrame(rows))
+            tooltip = _tooltip() if role in ("place", "area") else [alt.Tooltip("name:N", title="Name")]
+            kwargs = {"align": align, "baseline": "top", "lineBreak": "\n", "fontSize": FONT_SIZE,
+                      "lineHeight": LINE_HEIGHT, "fontStyle": style, "fontWeight": weight}
+            encoding = {"longitude": alt.Longitude("x", **PX), "latitude": alt.Latitude("y", **PX),
+                        "text": alt.Text("text:N")}
+            if halo:
+                layers.append(base.mark_text(stroke="white", strokeWidth=3, strokeJoin="round", **kwargs)
+                              .encode(**encoding))
+            layers.append(base.mark_text(color=colour, **kwargs).encode(**encoding, tooltip=tooltip))
+    return layers
+
+
+def map_chart(lay: MapLayout) -> alt.LayerChart:
+    """The map itself (no title or note): base map, lines, dots, labels, key and scale bar.
+
+    Unfilled shapes get ``fill=None`` (not Vega-Lite's transparent fill), so the area a line or the
+    frame encloses does not catch the pointer and hide the tooltips beneath it.
+    """
+    w, h = lay.frame.width, lay.frame.height
+    tips = {p.place_id: p.tooltip for p in lay.places}
+    sea = alt.Chart(alt.Data(values=[_feature([[[0, 0], [w, 0], [w, h], [0, h], [0, 0]]], "Polygon",
+                                              {"name": "Sea"})])).mark_geoshape(fill=SEA, stroke=None)
+    frame_line = alt.Chart(alt.Data(values=[_feature([[[0, 0], [w, 0], [w, h], [0, h], [0, 0]]], "Polygon",
+                                                     {"name": "Map frame"})])).mark_geoshape(
+        filled=False, fill=None, stroke=BORDER_STROKE, strokeWidth=1)
+    land = alt.Chart(alt.Data(values=lay.countries)).mark_geoshape(
+        stroke=BORDER_STROKE, strokeWidth=0.8, clip=True).encode(
+        fill=alt.Fill("properties.fill:N", scale=None), tooltip=[alt.Tooltip("properties.name:N", title="Country")])
+    layers = [sea, land]
+    for dashed in (False, True):
+        features = [_feature([list(p) for p in line["points"]], "LineString",
+                             {"colour": line["colour"], **tips[line["place_id"]]})
+                    for line in lay.lines if line["dashed"] == dashed]
+        if features:
+            layers.append(alt.Chart(alt.Data(values=features)).mark_geoshape(
+                filled=False, fill=None, strokeWidth=3 if dashed else 2.5, strokeCap="round", strokeJoin="round",
+                clip=True, opacity=0.9, strokeDash=[7, 4] if dashed else [1, 0]).encode(
+                stroke=alt.Stroke("properties.colour:N", scale=None), tooltip=_tooltip("properties.")))
+    bar = lay.scale_bar
+    ticks = [[[bar["x0"], bar["y"]], [bar["x1"], bar["y"]]], [[bar["x0"], bar["y"] - 4], [bar["x0"], bar["y"]]],
+             [[bar["x1"], bar["y"] - 4], [bar["x1"], bar["y"]]]]
+    scale_note = f"{bar['km']} km, true at {(lay.frame.north + lay.frame.south) / 2:.1f}° N (Mercator projection)"
+    layers.append(alt.Chart(alt.Data(values=[_feature(ticks, "MultiLineString", {"name": scale_note})])).mark_geoshape(
+        filled=False, fill=None, stroke=TEXT_COLOUR, strokeWidth=1.5).encode(
+        tooltip=[alt.Tooltip("properties.name:N", title="Scale")]))
+    if lay.markers:
+        layers.append(alt.Chart(pd.DataFrame([{**m, **tips[m["place_id"]]} for m in lay.markers])).mark_point(
+            filled=True, size=MARKER_SIZE, shape="circle", opacity=1, stroke="white", strokeWidth=1.5).encode(
+            longitude=alt.Longitude("x", **PX), latitude=alt.Latitude("y", **PX),
+            fill=alt.Fill("colour:N", scale=None), tooltip=_tooltip()))
+    if lay.swatches:
+        layers.append(alt.Chart(pd.DataFrame(lay.swatches)).mark_point(
+            filled=True, size=MARKER_SIZE, shape="circle", opacity=1).encode(
+            longitude=alt.Longitude("x", **PX), latitude=alt.Latitude("y", **PX),
+            fill=alt.Fill("colour:N", scale=None), tooltip=[alt.Tooltip("text:N", title="Negotiation track")]))
+    layers += [frame_line, *_label_layers(lay, tips)]
+    return alt.layer(*layers).project(type="identity", scale=1, translate=[0, 0]).properties(width=w, height=h)
+
+
+# --- words: title, note, alt text -------------------------------------------------------------------
+
+NUMBER_WORDS = ("No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve")
+
+
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def _where(collection: dict, point: Point) -> str:
+    """'Armenia', or 'a detached part of Azerbaijan' when the point is off a country's largest polygon."""
+    for feature in collection["features"]:
+        polygons = feature["geometry"]["coordinates"]
+        for polygon in polygons:
+            if contains([[tuple(p) for p in ring] for ring in polygon], point):
+                largest = max(polygons, key=lambda poly: abs(_area(poly[0])))
+                name = feature["properties"]["name"]
+                return name if polygon is largest else f"a detached part of {name}"
+    return "the sea"
+
+
+def _area(ring: Sequence[Sequence[float]]) -> float:
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False)) / 2
+
+
+def _describe(p: Place, collection: dict, track_labels: Mapping[str, str]) -> str:
+    if p.path:
+        stops = [_where(collection, q) for q in p.path]
+        inner = [s for s in dict.fromkeys(stops[1:-1]) if s not in (stops[0], stops[-1])]
+        shape = (f"a dashed line from {stops[0]}" + (f" through {_and(inner)}" if inner else "")
+                 + f" to {stops[-1]}")
+    elif p.border:
+        shape = f"a line along {p.border[0]}'s side of the {p.border[0]}–{p.border[1]} border"
+    elif p.marker:
+        shape = f"a dot in {_where(collection, p.anchor)}"
+    else:
+        shape = f"a label over {_where(collection, p.anchor)}"
+    tracks = _and([track_labels[t] for t in p.tracks]) + " track" + ("s" if len(p.tracks) > 1 else "")
+    return f"{p.label}: {shape} ({tracks if p.tracks else 'for orientation'})"
+
+
+def alt_text(lay: MapLayout, track_labels: Mapping[str, str]) -> str:
+    """The map in words: what is shown, where each place lies relative to the countries, the scale."""
+    collection = basemap()
+    others = [c for c in lay.visible if c not in lay.focus]
+    places = "; ".join(_describe(p, collection, track_labels) for p in lay.places)
+    return (f"Locator map of {_and(lay.focus)}" + (f", with {_and(others)} around the edges" if others else "")
+            + f". Marked: {places}. Colours follow the negotiation tracks in the key; positions are approximate. "
+            + f"A scale bar shows {lay.scale_bar['km']} km.")
+
+
+def default_title(lay: MapLayout) -> str:
+    n = len(lay.places)
+    count = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+    return f"{count} places the sources name in the talks, in and around {_and(lay.focus)}"
+
+
+def _footer(note: str, width: float) -> alt.Chart:
+    lines = wrap(note, width)
+    return alt.Chart(pd.DataFrame({"note": ["\n".join(lines)]})).mark_text(
+        align="left", baseline="top", lineBreak="\n", fontSize=FONT_SIZE, lineHeight=LINE_HEIGHT, color=MUTED,
+    ).encode(x=alt.value(0), y=alt.value(0), text="note:N").properties(width=width, height=LINE_HEIGHT * len(lines))
+
+
+def locator_map(places: pd.DataFrame, citations: Mapping[str, str], track_labels: Mapping[str, str],
+                track_colours: Mapping[str, str], *, title: str | None = None) -> Figure:
+    """The locator map as a ``charts.Figure`` (chart, caption, alt text, source ids).
+
+    ``places``: rows of the places table (columns as in ``data/places.schema.json``);
+    ``citations``: source_id → short citation; ``track_labels`` / ``track_colours``: track id →
+    display label / colour, in the order the key should list them; ``title``: the finding, if the
+    analyst has one (default: what the map shows, counted from the data).
+    """
+    lay = layout(places, citations, track_labels, track_colours)
+    sources = tuple(sorted({p.tooltip["source_id"] for p in lay.places}))
+    note = f"Sources: {'; '.join(citations.get(s, s) for s in sources)}. {BASEMAP_ATTRIBUTION}"
+    description = alt_text(lay, track_labels)
+    chart = alt.vconcat(map_chart(lay), _footer(note, lay.frame.width), spacing=10).properties(
+        title=alt.Title(wrap(title or default_title(lay), lay.frame.width, TITLE_SIZE, bold=True),
+                        subtitle=wrap(SUBTITLE, lay.frame.width)),
+        description=description)
+    caption = "Locator map: the places the sources tie to the negotiations, coloured by negotiation track."
+    return Figure(chart, caption, description, sources)

@@ -1,0 +1,393 @@
+"""The locator map: the committed base map, border extraction, the sourced places table, the
+chart spec (every place drawn, tooltips with sources), rendering (vl-convert SVG/PNG, Chromium
+with no network), and label boxes that collide with nothing — both as laid out here and as
+Vega measures them in the browser."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import math
+
+import pandas as pd
+import pytest
+import vl_convert
+
+from brief import locator, theme
+from brief.maps import make_basemap
+from brief.validate import normalise_text
+
+from .conftest import ROOT
+
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+
+
+def read_places() -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data" / "places.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def sources() -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data" / "sources.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def tracks_of(places: pd.DataFrame) -> list[str]:
+    return sorted({t for value in places["tracks"] for t in value.split(";") if t})
+
+
+def track_labels(places: pd.DataFrame) -> dict[str, str]:
+    # Labels made up here from the ids in the table: the test knows no vocabulary either.
+    return {t: t.replace("_", " ").capitalize() for t in tracks_of(places)}
+
+
+def track_colours(places: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(tracks_of(places), itertools.cycle(OKABE_ITO), strict=False))
+
+
+def citations() -> dict[str, str]:
+    return dict(zip(sources()["source_id"], sources()["cite_as"], strict=True))
+
+
+def figure(places: pd.DataFrame | None = None, **kwargs):
+    places = read_places() if places is None else places
+    return locator.locator_map(places, citations(), track_labels(places), track_colours(places), **kwargs)
+
+
+def layout(places: pd.DataFrame | None = None):
+    places = read_places() if places is None else places
+    return locator.layout(places, citations(), track_labels(read_places()), track_colours(read_places()))
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict:
+    theme.enable()
+    return figure().chart.to_dict()
+
+
+# --- the base map ---------------------------------------------------------------------------------
+
+def test_base_map_holds_the_region_and_stays_small():
+    path = ROOT / "src" / "brief" / "maps" / "caucasus.geojson"
+    assert path.stat().st_size < 60_000
+    rings = locator.country_rings(locator.basemap())
+    assert {"Armenia", "Azerbaijan", "Georgia", "Iran", "Russia", "Turkey"} <= set(rings)
+    azerbaijan = next(f for f in locator.basemap()["features"] if f["properties"]["name"] == "Azerbaijan")
+    assert len(azerbaijan["geometry"]["coordinates"]) >= 2  # the mainland and Nakhchivan at least
+    assert locator.contains(rings["Azerbaijan"], (45.4, 39.2))  # Nakhchivan city lies in the exclave
+    assert locator.contains(rings["Armenia"], (44.51, 40.18))  # Yerevan
+
+
+def test_the_armenia_azerbaijan_border_comes_from_shared_vertices():
+    rings = locator.country_rings(locator.basemap())
+    lines = locator.shared_border(rings["Armenia"], rings["Azerbaijan"])
+    assert len(lines) >= 2  # the mainland border and the border with Nakhchivan
+    length = sum(math.dist(a, b) for line in lines for a, b in itertools.pairwise(line))
+    assert length > 5  # degrees: hundreds of kilometres, not a stray edge
+    armenia = {p for ring in rings["Armenia"] for p in ring}
+    azerbaijan = {p for ring in rings["Azerbaijan"] for p in ring}
+    vertices = armenia & azerbaijan
+    assert all(p in vertices for line in lines for p in line)
+    assert all(line[0] != line[-1] for line in lines)  # enclave loops are not frontier
+    assert locator.shared_border(rings["Georgia"], rings["Iran"]) == []
+
+
+def test_shared_border_of_two_squares_skips_an_enclave():
+    left = [[(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)]]
+    enclave = [(1.5, 0.4), (1.6, 0.4), (1.6, 0.5), (1.5, 0.4)]
+    right = [[(1, 0), (2, 0), (2, 1), (1, 1), (1, 0)], enclave]
+    assert locator.shared_border(left, right) == [[(1, 0), (1, 1)]]
+    assert locator.shared_border([enclave], right) == []
+
+
+def test_make_basemap_joins_simplifies_and_clips():
+    arcs = [[(0, 0), (1, 0.001), (2, 0)], [(2, 0), (2, 2), (0, 2), (0, 0)]]
+    assert make_basemap.ring([0, 1], arcs) == [(0, 0), (1, 0.001), (2, 0), (2, 2), (0, 2), (0, 0)]
+    assert make_basemap.ring([~1, ~0], arcs)[0] == (0, 0)
+    assert make_basemap.simplify(arcs[0], 0.01) == [(0, 0), (2, 0)]
+    assert make_basemap.simplify(arcs[0], 0.0001) == arcs[0]
+    square = [(0, 0), (4, 0), (4, 4), (0, 4)]
+    clipped = make_basemap.clip(square, (1, 1, 3, 5))
+    assert {(round(x, 6), round(y, 6)) for x, y in clipped} == {(1, 1), (3, 1), (3, 4), (1, 4)}
+    assert make_basemap.clip(square, (10, 10, 11, 11)) == []
+
+
+# --- the places table ------------------------------------------------------------------------------
+
+def test_places_quote_their_seed_verbatim():
+    seeds = {row["source_id"]: normalise_text((ROOT / row["path"]).read_text(encoding="utf-8"))
+             for row in csv.DictReader((ROOT / "data" / "sources.csv").open(encoding="utf-8"))}
+    places = read_places()
+    assert places["place_id"].is_unique
+    for row in places.itertuples():
+        assert row.source_id in seeds, row.place_id
+        assert row.quote and normalise_text(row.quote) in seeds[row.source_id], row.place_id
+        assert row.coordinate_note, row.place_id
+
+
+def test_places_validate_against_their_schema():
+    import frictionless
+
+    descriptor = json.loads((ROOT / "data" / "places.schema.json").read_text(encoding="utf-8"))
+    package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    sources_resource = next(r for r in package["resources"] if r["name"] == "sources")
+    plain = json.loads(json.dumps(descriptor))
+    for f in plain["schema"]["fields"]:
+        f.pop("brief", None)  # our own annotations; frictionless does not know them
+    plain.pop("brief", None)
+    report = frictionless.Package({"name": "places-check", "resources": [sources_resource, plain]},
+                                  basepath=str(ROOT / "data")).validate()
+    assert report.valid, [e.message for task in report.tasks for e in task.errors]
+    header = next(csv.reader((ROOT / "data" / "places.csv").open(encoding="utf-8")))
+    assert header == [f["name"] for f in descriptor["schema"]["fields"]]
+
+
+def test_a_row_needs_exactly_one_geometry():
+    places = read_places()
+    point = places[places["lat"] != ""].iloc[[0]].copy()
+    both = point.assign(path="45 40;46 41")
+    with pytest.raises(ValueError, match=r"exactly one geometry"):
+        layout(both)
+    bad_path = point.assign(lat="", lon="", marker="", country="", path="45,40;46")
+    with pytest.raises(ValueError, match=r"path must be"):
+        layout(bad_path)
+
+
+def test_a_dot_in_the_wrong_country_is_refused():
+    places = read_places()
+    row = places[places["country"] != ""].iloc[[0]].copy()
+    other = "Georgia" if row["country"].iloc[0] != "Georgia" else "Iran"
+    with pytest.raises(ValueError, match=rf"{row['place_id'].iloc[0]}.*not in {other}"):
+        layout(row.assign(country=other))
+
+
+def test_typed_frames_as_the_dataset_loader_gives_them_work_too():
+    """Numbers as floats (NaN when empty), booleans as bools, lists as lists: the same map."""
+    places = read_places()
+    typed = places.assign(lat=pd.to_numeric(places["lat"].replace("", None)),
+                          lon=pd.to_numeric(places["lon"].replace("", None)),
+                          marker=places["marker"].str.lower().eq("true"),
+                          tracks=[[t for t in v.split(";") if t] for v in places["tracks"]])
+    assert layout(typed).labels == layout(places).labels
+    with pytest.raises(ValueError, match=r"no places to draw"):
+        layout(places.iloc[0:0])
+
+
+def test_unknown_border_country_and_missing_colour_are_refused():
+    places = read_places()
+    border = places[places["border_of"] != ""].iloc[[0]].copy()
+    with pytest.raises(ValueError, match=r"Atlantis is not a country of the base map"):
+        layout(border.assign(border_with="Atlantis"))
+    with pytest.raises(ValueError, match=r"share no border"):
+        layout(border.assign(border_of="Georgia", border_with="Iran"))
+    labels = track_labels(places)
+    with pytest.raises(ValueError, match=r"no colour given"):
+        locator.layout(places, citations(), labels, {})
+
+
+# --- the chart --------------------------------------------------------------------------------------
+
+def _layers(spec: dict) -> list[dict]:
+    map_view = spec["vconcat"][0]
+    return map_view["layer"]
+
+
+def _values(spec: dict, layer: dict) -> list[dict]:
+    data = layer.get("data", {})
+    if "values" in data:
+        return data["values"]
+    return spec["datasets"][data["name"]] if "name" in data else []
+
+
+def _datum(value: dict) -> dict:
+    return value.get("properties", value)
+
+
+def test_every_place_is_drawn_with_a_tooltip_naming_its_source(spec):
+    places = read_places()
+    cite = citations()
+    drawn = {}
+    for layer in _layers(spec):
+        tooltips = layer.get("encoding", {}).get("tooltip", [])
+        titles = {t.get("title") for t in tooltips} if isinstance(tooltips, list) else set()
+        for value in _values(spec, layer):
+            datum = _datum(value)
+            if "place_id" in datum and datum["place_id"] in set(places["place_id"]) and tooltips:
+                assert "Source" in titles, layer
+                drawn.setdefault(datum["place_id"], set()).add(datum["source"])
+    assert set(drawn) == set(places["place_id"])
+    for row in places.itertuples():
+        assert drawn[row.place_id] == {cite[row.source_id]}
+
+
+def test_the_map_is_inline_and_uses_the_identity_projection(spec):
+    text = json.dumps(spec)
+    assert '"url"' not in text  # no data fetched at view time: the HTML works offline
+    assert spec["vconcat"][0]["projection"] == {"type": "identity", "scale": 1, "translate": [0, 0]}
+    assert spec["description"]  # alt text
+    assert figure().chart.to_dict() == spec  # deterministic
+
+
+def test_title_note_and_alt_text_say_what_the_map_shows():
+    fig = figure()
+    places = read_places()
+    spec = fig.chart.to_dict()
+    assert set(fig.sources) == set(places["source_id"])
+    note = spec["vconcat"][1]["data"]
+    note_text = json.dumps(spec)
+    assert "Natural Earth" in note_text and note
+    for cite in (citations()[s] for s in fig.sources):
+        assert cite in note_text
+    for label in places["label"]:
+        assert label in fig.alt
+    lay = layout()
+    for country in lay.focus:
+        assert country in fig.alt
+    assert "Analyst's finding" in json.dumps(figure(title="Analyst's finding").chart.to_dict()["title"])
+
+
+def test_svg_and_png_render(spec, tmp_path):
+    svg = vl_convert.vegalite_to_svg(spec)
+    assert svg.startswith("<svg") and "Natural Earth" in svg
+    for label in layout().labels:
+        for line in label.lines:
+            assert line.replace("&", "&amp;").replace("'", "&#39;") in svg or line in svg, line
+    png = vl_convert.vegalite_to_png(spec, scale=1)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(png[16:20], "big")
+    assert width <= theme.WIDTH
+
+
+# --- labels ----------------------------------------------------------------------------------------
+
+def test_label_boxes_collide_with_nothing():
+    lay = layout()
+    boxes = [label.box for label in lay.labels]
+    assert len(lay.labels) >= len(read_places())
+    for a, b in itertools.combinations(lay.labels, 2):
+        assert not a.box.hits(b.box, gap=0), (a.lines, b.lines)
+    for label in lay.labels:
+        assert label.box.within(lay.frame.width, lay.frame.height, margin=0), label.lines
+        for m in lay.markers:
+            assert not label.box.hits(locator._marker_box(m["x"], m["y"]), gap=0), (label.lines, m["place_id"])
+        for line in lay.lines:
+            for a, b in itertools.pairwise(line["points"]):
+                assert not label.box.crosses(a, b, gap=0), (label.lines, line["place_id"])
+    assert len(boxes) == len(set(boxes))
+
+
+def test_every_place_with_a_dot_or_line_has_its_label_near_it():
+    lay = layout()
+    labelled = {label.place_id for label in lay.labels if label.place_id}
+    assert labelled == set(read_places()["place_id"])
+
+
+def test_labels_are_drawn_where_they_were_laid_out(spec):
+    """Vega draws each text exactly at the computed pixel position (identity projection)."""
+    scene = vl_convert.vegalite_to_scenegraph(spec)["scenegraph"]
+    drawn = set()
+
+    def walk(node):
+        for item in node.get("items", []):
+            if isinstance(item, dict):
+                if "text" in item and "x" in item:
+                    drawn.add((str(item["text"]), round(item["x"], 1), round(item["y"], 1)))
+                walk(item)
+
+    walk(scene)
+    for label in layout().labels:
+        assert ("\n".join(label.lines), round(label.x, 1), round(label.y, 1)) in drawn, label.lines
+
+
+def test_text_width_follows_the_font():
+    assert locator.text_width("MMMM") > locator.text_width("iiii") * 2
+    assert locator.text_width("Qızılhacılı") > 0
+    assert locator.wrap("one two three four", locator.text_width("three four")) == ["one two", "three four"]
+
+
+def test_src_holds_no_track_id():
+    source = (ROOT / "src" / "brief" / "locator.py").read_text(encoding="utf-8")
+    for track in tracks_of(read_places()):
+        assert f'"{track}"' not in source and f"'{track}'" not in source, track
+
+
+# --- in the browser ----------------------------------------------------------------------------------
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8"><script>{bundle}</script></head>
+<body><div class="brief-chart" id="vis"></div><script>
+vegaEmbed("#vis", {spec}, {{"renderer": "svg", "actions": false}}).then(function (r) {{ window.view = r.view; }});
+</script></body></html>"""
+
+# Absolute bounds of every text and symbol item of the map's layers, as Vega measured them.
+BOUNDS = """() => {
+  const out = [];
+  const visit = (mark, dx, dy) => {
+    for (const item of mark.items || []) {
+      if (mark.marktype === 'group') {
+        for (const child of item.items || []) visit(child, dx + (item.x || 0), dy + (item.y || 0));
+      } else if ((mark.marktype === 'text' || mark.marktype === 'symbol') && item.bounds) {
+        const b = item.bounds;
+        out.push({type: mark.marktype, text: item.text ? String(item.text) : '', halo: item.stroke === 'white',
+                  name: mark.name, x: item.x + dx, y: item.y + dy,
+                  x1: b.x1 + dx, y1: b.y1 + dy, x2: b.x2 + dx, y2: b.y2 + dy});
+      }
+    }
+  };
+  visit(window.view.scenegraph().root, 0, 0);
+  return out;
+}"""
+
+
+@pytest.mark.browser
+def test_chromium_draws_the_map_offline_with_no_overlapping_text(spec, tmp_path):
+    from .browser import open_page
+
+    page_file = tmp_path / "map.html"
+    page_file.write_text(PAGE.format(bundle=vl_convert.javascript_bundle(),
+                                     spec=json.dumps(spec).replace("<", "\\u003c")), encoding="utf-8")
+    lay = layout()
+    with open_page(page_file) as (page, log):
+        page.wait_for_function("window.view !== undefined", timeout=20000)
+        items = page.evaluate(BOUNDS)
+        origin = _map_origin(items, lay)
+        # Hovering a dot shows its tooltip, which names the source.
+        place = next(p for p in lay.places if p.place_id == lay.markers[0]["place_id"])
+        page.locator(f'#vis .mark-symbol path[aria-label*="{place.tooltip["name"]}"]').first.hover()
+        page.wait_for_selector("#vg-tooltip-element.visible", timeout=5000)
+        tooltip = page.inner_text("#vg-tooltip-element")
+    assert log["requests"] == [] and log["errors"] == [], log
+    assert place.tooltip["source"] in tooltip and "Source" in tooltip, tooltip
+    texts = [i for i in items if i["type"] == "text" and not i["halo"] and _in_map(i, origin, lay)]
+    symbols = [i for i in items if i["type"] == "symbol" and _in_map(i, origin, lay)]
+    assert len(texts) == len(lay.labels)
+    for a, b in itertools.combinations(texts, 2):
+        assert not _overlap(a, b), (a["text"], b["text"])
+    for t in texts:
+        for s in symbols:
+            assert not _overlap(t, s), (t["text"], s["name"])
+    # The boxes the layout placed hold what Chromium measured (within a pixel of rounding).
+    boxes = {(round(label.x + origin[0], 1), round(label.y + origin[1], 1)): label.box for label in lay.labels}
+    for t in texts:
+        box = boxes[(round(t["x"], 1), round(t["y"], 1))]
+        assert t["x1"] - origin[0] >= box.x0 - 1 and t["x2"] - origin[0] <= box.x1 + 1, t
+        assert t["y1"] - origin[1] >= box.y0 - 1 and t["y2"] - origin[1] <= box.y1 + 1, t
+
+
+def _map_origin(items: list[dict], lay) -> tuple[float, float]:
+    """Where the map's plot area starts on the page: the offset of a marker from its layout position."""
+    marker = lay.markers[0]
+    for i in items:
+        if i["type"] == "symbol":
+            dx, dy = i["x"] - marker["x"], i["y"] - marker["y"]
+            if all(any(abs(j["x"] - m["x"] - dx) < 0.05 and abs(j["y"] - m["y"] - dy) < 0.05 for j in items)
+                   for m in lay.markers):
+                return dx, dy
+    raise AssertionError("the map's markers are not on the page")
+
+
+def _in_map(item: dict, origin: tuple[float, float], lay) -> bool:
+    x, y = item["x"] - origin[0], item["y"] - origin[1]
+    return 0 <= x <= lay.frame.width and 0 <= y <= lay.frame.height
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]
