@@ -1,7 +1,7 @@
 """Quarto's pre-render step for this project (_quarto.yml: project.pre-render).
 
 Builds the requested edition with `brief build` (incremental) and fills _executed/ for the
-embeds; see src/brief/render/prerender.py. Quarto may start it with any python3: it switches
+embeds; see src/brief/quarto_prerender.py. Quarto may start it with any python3: it switches
 to the project's .venv when the brief package is not importable.
 """
 
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if os.environ.get("BRIEF_QUARTO_PROVIDED"):  # `brief build --engine quarto` filled _executed/ itself
     sys.exit(0)
 try:
-    from brief.render.prerender import main
+    from brief.quarto_prerender import main
 except ImportError:
     venv = ROOT / ".venv"
     if (venv / "bin" / "python").exists() and Path(sys.prefix) != venv:

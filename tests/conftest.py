@@ -27,7 +27,7 @@ def project(tmp_path, monkeypatch) -> Path:
 
 # Browser and PDF-tool tests may skip on a developer machine without the tools, but in CI
 # (CI=true) a skip would hide a missing install step, so it fails instead.
-_REQUIRED_IN_CI = {"browser", "pdftools"}
+_REQUIRED_IN_CI = {"browser", "pdftools", "quarto", "jupyterlab"}
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -10,7 +10,7 @@ import pytest
 
 from brief.exceptions import RenderError
 from brief.nbout import chart_bundle
-from brief.render import quarto
+from brief.render import builtin, quarto
 from brief.render.embed import resolve, typst_string
 
 from .conftest import ROOT
@@ -60,22 +60,40 @@ BODY = """Intro @fig-two and @fig-one, see @tbl-things; mail me\\@fig-one.
 """
 
 
+def body(fmt, executed, text=BODY, tmp=None):
+    """The body pandoc writes for ``text`` with the built-in engine's reader and filters."""
+    resolved = resolve(text, executed, "html" if fmt == "html5" else "typst")
+    return builtin._pandoc(resolved.markdown, fmt, [*builtin.FILTERS, "--wrap=none"], executed), resolved
+
+
 def test_html_numbers_figures_in_order_and_links_references(executed):
-    md = resolve(BODY, executed, "html").markdown
-    assert "Intro [Figure 2](#fig-two) and [Figure 1](#fig-one), see [Table 1](#tbl-things)" in md
-    assert "mail me\\@fig-one" in md  # escaped data is not a reference
-    assert '<figure id="fig-one"' in md and "Figure 1.</span> Caption &quot;one&quot; &lt;b&gt;" in md
-    assert "vegaEmbed(" in md and "Some **summary**." in md
-    assert ": Table 1. Things {#tbl-things}" in md
+    html, _ = body("html5", executed)
+    assert ('Intro <a href="#fig-two">Figure 2</a> and <a href="#fig-one">Figure 1</a>, see '
+            '<a href="#tbl-things">Table 1</a>') in html
+    assert "mail me@fig-one" in html  # escaped data is not a reference
+    assert '<figure id="fig-one" class="brief-figure">' in html
+    assert '<span class="fig-number">Figure 1.</span> Caption “one” &lt;b&gt;' in html or \
+        '<span class="fig-number">Figure 1.</span> Caption "one" &lt;b&gt;' in html
+    assert "vegaEmbed(" in html and "Some <strong>summary</strong>." in html
+    assert '<span class="tbl-number">Table 1.</span> Things</caption>' in html
+
+
+def test_references_in_code_and_urls_are_left_alone(executed):
+    text = BODY + "\nCode `@fig-one` and <https://example.org/@fig-one>; ```{=html}\n```\n"
+    html, _ = body("html5", executed, text)
+    assert "<code>@fig-one</code>" in html
+    assert 'href="https://example.org/@fig-one"' in html
+    typst, _ = body("typst", executed, text)
+    assert "`@fig-one`" in typst or "raw(\"@fig-one\")" in typst
 
 
 def test_typst_uses_svg_files_native_references_and_escaped_strings(executed):
-    resolved = resolve(BODY, executed, "typst")
+    typst, resolved = body("typst", executed)
     assert set(resolved.svgs) == {"fig-one.svg", "fig-two.svg"}
     assert resolved.svgs["fig-one.svg"].lstrip().startswith("<svg")
-    assert "`@fig-two`{=typst}" in resolved.markdown
-    assert 'image("fig-one.svg", alt: "Alt \\\\ text", width: 100%)' in resolved.markdown
-    assert 'caption: [#"Caption \\"one\\" <b>"]) <fig-one>' in resolved.markdown
+    assert "#ref(<fig-two>)" in typst and "#ref(<tbl-things>)" in typst
+    assert 'image("fig-one.svg", alt: "Alt \\\\ text", width: 100%)' in typst
+    assert "<fig-one>" in typst and "Caption" in typst and "\\<b\\>" in typst or "<b>" not in typst
 
 
 def test_unknown_label_and_dangling_reference_are_clear_errors(executed):
@@ -83,9 +101,17 @@ def test_unknown_label_and_dangling_reference_are_clear_errors(executed):
                                           r"\(labels in a.ipynb: fig-one, fig-two, summary, tbl-things\)"):
         resolve("{{< embed notebooks/a.ipynb#fig-three >}}", executed, "html")
     with pytest.raises(RenderError, match="refers to @fig-nowhere, which no embedded output defines"):
-        resolve("See @fig-nowhere.", executed, "html")
+        body("html5", executed, "See @fig-nowhere.")
     with pytest.raises(RenderError, match="cannot be read"):
         resolve("{{< embed notebooks/missing.ipynb#x >}}", executed, "html")
+
+
+def test_unknown_div_classes_pass_through(executed):
+    text = '::: {.analysis rests-on="fig-one" reviewed="2024-12-01"}\nAn analyst\'s passage.\n:::\n'
+    html, _ = body("html5", executed, text)
+    assert '<div class="analysis" data-rests-on="fig-one" data-reviewed="2024-12-01">' in html
+    typst, _ = body("typst", executed, text)
+    assert typst.startswith("#block[") and "An analyst" in typst
 
 
 @pytest.mark.parametrize(("text", "literal"), [

@@ -25,6 +25,8 @@ from .vega import vega_script_tag
 TEMPLATES = Path(__file__).parent / "templates"
 FONTS = Path(__file__).parent.parent / "fonts"
 READER = "markdown-raw_html-raw_tex-smart+raw_attribute+fenced_divs"
+# Callouts drawn the brief's way; figure/table numbering and references (see each file).
+FILTERS = [f"--lua-filter={TEMPLATES / name}" for name in ("callouts.lua", "crossref.lua")]
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
@@ -42,8 +44,10 @@ def _pandoc(markdown: str, to: str, args: list[str], cwd: Path) -> str:
     proc = subprocess.run([pypandoc.get_pandoc_path(), f"--from={READER}", f"--to={to}", *args],
                           input=markdown, capture_output=True, text=True, cwd=cwd, env=env)
     if proc.returncode != 0:
-        raise RenderError(f"pandoc failed making {to}: {proc.stderr.strip()[:800]}",
-                          "check brief.qmd near the place pandoc names")
+        message = proc.stderr.strip()
+        if message.startswith("Error running filter"):  # our filters' messages say what to do
+            raise RenderError("\n".join(message.splitlines()[1:])[:800])
+        raise RenderError(f"pandoc failed making {to}: {message[:800]}", "check brief.qmd near the place pandoc names")
     return proc.stdout
 
 
@@ -79,8 +83,8 @@ def _html(body: str, executed_dir: Path, work: Path, out_dir: Path, meta: dict) 
     bundle = work / "vega.html"
     bundle.write_text(vega_script_tag(), encoding="utf-8")
     html = _pandoc(resolved.markdown, "html5", [
-        "--standalone", f"--template={TEMPLATES / 'brief.html'}", f"--lua-filter={TEMPLATES / 'callouts.lua'}",
-        "--toc", "--toc-depth=2", "--section-divs", f"--include-in-header={bundle}", "--wrap=none",
+        "--standalone", f"--template={TEMPLATES / 'brief.html'}", *FILTERS, "--toc", "--toc-depth=2", "--section-divs",
+        f"--include-in-header={bundle}", "--wrap=none",
         *_metadata_args(meta)], work)
     target = out_dir / "brief.html"
     target.write_text(html, encoding="utf-8")
@@ -94,7 +98,7 @@ def _pdf(body: str, executed_dir: Path, work: Path, out_dir: Path, meta: dict) -
     for name, svg in resolved.svgs.items():
         (work / name).write_text(svg, encoding="utf-8")
     source = _pandoc(resolved.markdown, "typst", [
-        "--standalone", f"--template={TEMPLATES / 'brief.typ'}", f"--lua-filter={TEMPLATES / 'callouts.lua'}",
+        "--standalone", f"--template={TEMPLATES / 'brief.typ'}", *FILTERS,
         "--wrap=none", *_metadata_args(meta)], work)
     main = work / "brief.typ"
     main.write_text(source, encoding="utf-8")

@@ -1,28 +1,26 @@
 """Resolve Quarto's ``{{< embed notebooks/<name>.ipynb#<label> >}}`` from executed notebooks.
 
 The built-in engine turns ``brief.qmd`` into plain pandoc Markdown for one output format:
-each embed becomes the output of the labelled cell — a chart as an interactive Vega-Lite
-figure (HTML) or an SVG figure (Typst), Markdown outputs as they are — and figure/table
-numbering plus ``@fig-…``/``@tbl-…`` references are resolved here, because pandoc alone does
-not number them. Data strings in captions and alt text are escaped for the target format.
+each embed (a shortcode alone on its line) becomes the output of the labelled cell — a chart as
+a ``brief-figure`` div holding the interactive Vega-Lite chart (HTML) or the SVG (Typst) and
+its caption, Markdown outputs as they are. Numbering and ``@fig-…``/``@tbl-…`` references are
+left to the pandoc filter ``templates/crossref.lua``, which works on the parsed document, so a
+reference inside code or a URL is never touched. Captions are Markdown-escaped data; alt text
+enters Typst as an escaped string literal.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from ..contract import HTML_MIME, MARKDOWN_MIME, OUTPUT_METADATA_KEY, SVG_MIME, cell_label
+from ..contract import HTML_MIME, MARKDOWN_MIME, OUTPUT_METADATA_KEY, SVG_MIME, cell_label, md_escape
 from ..exceptions import RenderError
 
-EMBED = re.compile(r"\{\{<\s*embed\s+(?P<path>[^#\s]+)#(?P<label>[\w-]+)\s*>\}\}")
-# A reference is @fig-x / @tbl-x not preceded by a word character or a backslash (escaped data).
-REFERENCE = re.compile(r"(?<![\w\\@])@(?P<label>(?:fig|tbl)-[\w-]+)")
-TABLE_CAPTION = re.compile(r"^: (?P<caption>.*?)\s*\{#(?P<label>tbl-[\w-]+)\}\s*$", re.M)
+EMBED = re.compile(r"^[ \t]*\{\{<\s*embed\s+(?P<path>[^#\s]+)#(?P<label>[\w-]+)\s*>\}\}[ \t]*$", re.M)
 
 
 @dataclass
@@ -62,55 +60,31 @@ def typst_string(text: str) -> str:
     return '"' + "".join(ch for ch in escaped if ch >= " ") + '"'
 
 
-def _figure(outputs: list, label: str, number: int, fmt: str, resolved: Resolved) -> str:
-    chart = next((o for o in outputs if SVG_MIME in o.get("data", {})), None)
+def _figure(outputs: list, label: str, fmt: str, resolved: Resolved) -> str:
+    """A ``brief-figure`` div (numbered by crossref.lua): the chart, then its caption paragraph."""
+    chart = next(o for o in outputs if SVG_MIME in o.get("data", {}))
     meta = chart.get("metadata", {}).get(OUTPUT_METADATA_KEY, {})
     caption, alt = meta.get("caption", ""), meta.get("alt", "")
     if fmt == "html":
-        return ("```{=html}\n"
-                f'<figure id="{label}" class="brief-figure">\n{chart["data"][HTML_MIME]}\n'
-                f'<figcaption><span class="fig-number">Figure {number}.</span> {html.escape(caption)}</figcaption>\n'
-                "</figure>\n```")
-    file = f"{label}.svg"
-    resolved.svgs[file] = chart["data"][SVG_MIME]
-    return ("```{=typst}\n"
-            f'#figure(image("{file}", alt: {typst_string(alt)}, width: 100%),\n'
-            f"  caption: [#{typst_string(caption)}]) <{label}>\n```")
+        body = f"```{{=html}}\n{chart['data'][HTML_MIME]}\n```"
+    else:
+        file = f"{label}.svg"
+        resolved.svgs[file] = chart["data"][SVG_MIME]
+        body = f'```{{=typst}}\n#image("{file}", alt: {typst_string(alt)}, width: 100%)\n```'
+    return f"::: {{#{label} .brief-figure}}\n{body}\n\n{md_escape(caption)}\n:::"
 
 
 def resolve(qmd_body: str, executed_dir: Path, fmt: str) -> Resolved:
-    """Markdown for ``fmt`` ("html" or "typst") with every embed and reference resolved."""
+    """Markdown for ``fmt`` ("html" or "typst") with every embed replaced by the cell's output."""
     outputs = NotebookOutputs(executed_dir)
     resolved = Resolved("")
-    numbers: dict[str, int] = {}
 
     def embed(match: re.Match) -> str:
         label, cell_outputs = match["label"], outputs.get(match["path"], match["label"])
         if any(SVG_MIME in o.get("data", {}) for o in cell_outputs):
-            numbers[label] = len([k for k in numbers if k.startswith("fig-")]) + 1
-            return _figure(cell_outputs, label, numbers[label], fmt, resolved)
+            return _figure(cell_outputs, label, fmt, resolved)
         texts = [o["data"][MARKDOWN_MIME] for o in cell_outputs if MARKDOWN_MIME in o.get("data", {})]
         return "\n\n".join(texts)
 
-    body = EMBED.sub(embed, qmd_body)
-
-    def table_caption(match: re.Match) -> str:
-        numbers[match["label"]] = len([k for k in numbers if k.startswith("tbl-")]) + 1
-        if fmt == "typst":  # Typst numbers its own table figures
-            return match.group(0)
-        return f": Table {numbers[match['label']]}. {match['caption']} {{#{match['label']}}}"
-
-    body = TABLE_CAPTION.sub(table_caption, body)
-
-    def reference(match: re.Match) -> str:
-        label = match["label"]
-        if label not in numbers:
-            raise RenderError(f"brief.qmd refers to @{label}, which no embedded output defines",
-                              "check the label, or embed the figure/table it refers to")
-        if fmt == "typst":
-            return f"`@{label}`{{=typst}}"
-        kind = "Figure" if label.startswith("fig-") else "Table"
-        return f"[{kind} {numbers[label]}](#{label})"
-
-    resolved.markdown = REFERENCE.sub(reference, body)
+    resolved.markdown = EMBED.sub(embed, qmd_body)
     return resolved

@@ -1,7 +1,7 @@
 """The Quarto engine: ``quarto render`` of the same Quarto project, from notebooks the build executed.
 
 The project (``_quarto.yml``) embeds outputs from ``_executed/``. A bare ``quarto render`` fills
-that folder through its pre-render script (:mod:`brief.render.prerender`); ``brief build --engine
+that folder through its pre-render script (:mod:`brief.quarto_prerender`); ``brief build --engine
 quarto`` fills it itself in a private copy of the project and tells the script so
 (``BRIEF_QUARTO_PROVIDED``). Both then render with the same design: the Typst partials, the HTML
 template and the Lua filters in ``templates/``, which the built-in engine uses too.

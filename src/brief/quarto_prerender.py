@@ -23,7 +23,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..exceptions import BriefError, EditionError
+from .exceptions import BriefError, EditionError
 
 PARAM_FLAGS = ("-P", "--execute-param")
 PARAMS_FILE_FLAG = "--execute-params"
@@ -42,7 +42,7 @@ def quarto_command_line(pid: int | None = None) -> tuple[list[str], Path]:
 
 def params_from_quarto(argv: list[str], cwd: Path) -> dict:
     """The brief's raw parameters from Quarto's -P name:value and --execute-params file.yml."""
-    from ..params import read_params_file
+    from .params import read_params_file
 
     raw: dict = {}
     for i, arg in enumerate(argv[:-1]):
@@ -71,7 +71,7 @@ def check_formats(argv: list[str]) -> None:
 
 def edition_from_profiles(project_root: Path, profiles: str) -> str | None:
     """The edition named by Quarto's active profiles (at most one), or None."""
-    from ..editions import list_editions
+    from .editions import list_editions
 
     names = [p.strip() for p in profiles.split(",") if p.strip()]
     editions = {e.name for e in list_editions(project_root)}
@@ -89,11 +89,11 @@ def edition_from_profiles(project_root: Path, profiles: str) -> str | None:
 
 def prepare(project_root: Path, *, profiles: str, argv: list[str], cwd: Path) -> Path:
     """Build the requested edition and fill ``_executed/``; return the published edition directory."""
-    from .. import manifest
-    from ..build import build
-    from .builtin import split_front_matter
-    from .quarto import provide_inputs
-    from .variables import template_variables
+    from . import manifest
+    from .build import build
+    from .render.builtin import split_front_matter
+    from .render.quarto import provide_inputs
+    from .render.variables import template_variables
 
     check_formats(argv)
     edition = edition_from_profiles(project_root, profiles)

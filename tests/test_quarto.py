@@ -1,0 +1,196 @@
+"""Real Quarto (1.10.18): bare `quarto render` in a fresh clone, `brief build --engine quarto`, and parity
+with the built-in engine. Expectations come from the built-in engine's outputs, never from the brief's
+current sections or counts. Skipped (with the reason) where Quarto is not installed; never in CI.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from brief.render.quarto import quarto_binary
+
+from .browser import open_page
+from .conftest import ROOT, copy_project, edition_outputs, run_brief
+
+pytestmark = [pytest.mark.quarto, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def quarto():
+    try:
+        return quarto_binary()
+    except Exception as err:  # noqa: BLE001 - the reason is the skip message
+        pytest.skip(f"Quarto not installed: {err}")
+
+
+def run(*args, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, capture_output=True, text=True, **kwargs)
+
+
+def pdftext(pdf) -> str:
+    return " ".join(re.sub("\u00ad\\s*", "", run("pdftotext", "-layout", str(pdf), "-").stdout).split())
+
+
+# ---------------------------------------------------------------------------------------- facts
+
+
+def html_facts(text: str) -> dict:
+    """What a reader sees of the structure of an HTML brief, whatever the engine's markup."""
+    def plain(fragment: str) -> str:
+        return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", fragment)).split()).replace(" .", ".")
+
+    captions = [plain(c) for _, c in re.findall(r"<(figcaption|caption)[^>]*>(.*?)</\1>", text, re.S)]
+    return {
+        "title": plain(re.search(r'<h1 class="title">(.*?)</h1>', text, re.S).group(1)),
+        "byline": plain(re.search(r'<p class="byline">(.*?)</p>', text, re.S).group(1)),
+        "headings": [plain(h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", text, re.S)],
+        "captions": sorted(c for c in captions if re.match(r"(Figure|Table) \d+\.", c)),
+        "references": sorted(set(re.findall(r'<a href="#((?:fig|tbl)-[\w-]+)"[^>]*>((?:Figure|Table)\s+\d+)</a>',
+                                            text))),
+        "ids": sorted(set(re.findall(r'id="((?:fig|tbl)-[\w-]+)"', text))),
+        "charts": text.count('class="brief-chart"'),
+        "footnotes": len(re.findall(r'class="footnote-ref"', text)),
+        "callouts": re.findall(r'class="(brief-callout brief-callout-\w+)"', text),
+    }
+
+
+def pdf_facts(pdf) -> dict:
+    text = pdftext(pdf)
+    info = run("pdfinfo", str(pdf)).stdout
+    fonts = run("pdffonts", str(pdf)).stdout.splitlines()[2:]
+    return {
+        "captions": sorted(set(re.findall(r"(?:Figure|Table) \d+\. \S+ \S+", text))),
+        "references": sorted(set(re.findall(r"(?:Figure|Table) \d+(?![.\d])", text))),
+        "page_of": bool(re.search(r"Page 1 of \d+", text)),
+        "tagged": "Tagged: yes" in info,
+        "a4": "(A4)" in info,
+        "all_fonts_embedded": bool(fonts) and all(re.search(r"\syes\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", f)
+                                                   for f in fonts),
+        "no_literal_ids": "{#" not in text,
+        "text": text,
+    }
+
+
+# ---------------------------------------------------------------------------------------- builds
+
+
+@pytest.fixture(scope="module")
+def quarto_build(quarto, tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("quarto") / "project")
+    run_brief(root, "build", "--engine", "quarto")
+    return root
+
+
+def test_engine_quarto_makes_both_formats_and_records_its_versions(quarto_build):
+    outputs = edition_outputs(quarto_build)
+    record = json.loads((outputs["pdf"].parent / "manifest.json").read_text(encoding="utf-8"))
+    assert record["engine"] == "quarto"
+    renderer = record["renderer"]
+    assert renderer["engine"] == "quarto"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", renderer["quarto"]) and renderer["pandoc"] and renderer["typst"]
+    assert renderer["quarto"] == run(quarto_binary(), "--version").stdout.strip()
+
+
+def test_engines_agree_on_structure(built_default, quarto_build):
+    builtin, quarto_out = edition_outputs(built_default), edition_outputs(quarto_build)
+    ours = html_facts(builtin["html"].read_text(encoding="utf-8"))
+    theirs = html_facts(quarto_out["html"].read_text(encoding="utf-8"))
+    assert ours["headings"] and ours["captions"] and ours["references"]
+    for key in ("title", "byline", "headings", "captions", "references", "ids", "charts", "footnotes", "callouts"):
+        assert theirs[key] == ours[key], key
+
+    pdf_ours, pdf_theirs = pdf_facts(builtin["pdf"]), pdf_facts(quarto_out["pdf"])
+    for key in ("captions", "references", "page_of", "tagged", "a4", "all_fonts_embedded", "no_literal_ids"):
+        assert pdf_theirs[key] == pdf_ours[key], key
+    assert pdf_ours["tagged"] and pdf_ours["all_fonts_embedded"] and pdf_ours["no_literal_ids"]
+    for heading in ours["headings"]:
+        assert heading in pdf_theirs["text"], heading
+
+
+def test_quarto_html_is_one_offline_file_without_links_to_unpublished_files(quarto_build):
+    text = edition_outputs(quarto_build)["html"].read_text(encoding="utf-8")
+    assert text.count("window.vegaEmbed=") == 1
+    targets = re.findall(r"""<(?:a|link|script|img|iframe)\b[^>]*\b(?:href|src)=["']([^"'#][^"']*)["']""", text)
+    assert [t for t in targets if not t.startswith(("data:", "mailto:", "https://", "http://"))] == []
+    assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?//""", text)
+    assert "data-notebook" not in text and str(quarto_build) not in text and "/tmp/" not in text
+
+
+@pytest.mark.browser
+def test_both_htmls_in_chromium_draw_every_chart_offline(built_default, quarto_build, artifacts):
+    for name, root in (("builtin", built_default), ("quarto", quarto_build)):
+        html = edition_outputs(root)["html"]
+        with open_page(html) as (page, log):
+            charts = page.locator(".brief-chart")
+            assert charts.count() == html_facts(html.read_text(encoding="utf-8"))["charts"] > 0
+            for i in range(charts.count()):
+                assert charts.nth(i).locator("svg").count() >= 1, f"{name}: chart {i} not drawn"
+            page.screenshot(path=str(artifacts / f"engine-{name}.png"), full_page=False)
+        assert log["errors"] == [] and log["requests"] == [], (name, log)
+
+
+@pytest.mark.pdftools
+def test_both_pdfs_as_page_images(built_default, quarto_build, artifacts):
+    """Every page of both PDFs as a PNG in test-artifacts/ (look at them), the same number of pages."""
+    pages = {}
+    for name, root in (("builtin", built_default), ("quarto", quarto_build)):
+        out = artifacts / f"pdf-{name}"
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
+        run("pdftoppm", "-r", "70", "-png", str(edition_outputs(root)["pdf"]), str(out / "page"))
+        pages[name] = sorted(out.glob("page-*.png"))
+        assert pages[name] and all(p.stat().st_size > 2000 for p in pages[name])
+    assert abs(len(pages["builtin"]) - len(pages["quarto"])) <= 1
+
+
+# ---------------------------------------------------------------------------------- bare quarto
+
+
+@pytest.fixture(scope="module")
+def clone(quarto, tmp_path_factory):
+    """A fresh clone of this repository's HEAD, as a user gets it."""
+    path = tmp_path_factory.mktemp("clone") / "brief"
+    run("git", "clone", "--quiet", str(ROOT), str(path), check=True)
+    return path
+
+
+def quarto_in(clone, *args):
+    # Quarto runs the pre-render script with QUARTO_PYTHON: this test's Python has brief installed.
+    env = {**os.environ, "QUARTO_PYTHON": sys.executable}
+    return run(quarto_binary(), *args, cwd=clone, env=env)
+
+
+def test_bare_quarto_render_builds_and_renders_both_formats(clone, built_default):
+    proc = quarto_in(clone, "render")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (clone / "brief.pdf").stat().st_size > 10000 and (clone / "brief.html").stat().st_size > 10000
+    assert list((clone / "reports").glob("*/manifest.json")), "the pre-render step ran the build"
+    assert run("git", "status", "--porcelain", cwd=clone).stdout == "", "a tracked file was modified"
+    ours = html_facts(edition_outputs(built_default)["html"].read_text(encoding="utf-8"))
+    theirs = html_facts((clone / "brief.html").read_text(encoding="utf-8"))
+    assert theirs["headings"] == ours["headings"] and theirs["captions"] == ours["captions"]
+
+
+def test_quarto_profile_is_an_edition_and_parameters_are_checked(clone):
+    editions = sorted(p.stem for p in (clone / "editions").glob("*.yml"))
+    assert editions
+    proc = quarto_in(clone, "render", "brief.qmd", "--to", "html", "--profile", editions[0])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"Edition {editions[0]}" in (clone / "brief.html").read_text(encoding="utf-8")
+
+    bad = quarto_in(clone, "render", "-P", "as_of:2024-13-01")
+    assert bad.returncode != 0
+    assert "error: parameter as_of: '2024-13-01' is not a real date" in bad.stdout + bad.stderr
+    unknown = quarto_in(clone, "render", "--profile", "no-such-edition")
+    assert "no edition of that name" in unknown.stdout + unknown.stderr
+    latex = quarto_in(clone, "render", "brief.qmd", "--to", "pdf")
+    assert "quarto render brief.qmd --to typst" in latex.stdout + latex.stderr
+    assert run("git", "status", "--porcelain", cwd=clone).stdout == ""
