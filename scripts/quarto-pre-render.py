@@ -11,8 +11,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-if os.environ.get("BRIEF_QUARTO_PROVIDED"):  # `brief build --engine quarto` filled _executed/ itself
-    sys.exit(0)
 try:
     from brief.quarto_prerender import main
 except ImportError:

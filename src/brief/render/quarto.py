@@ -2,8 +2,8 @@
 
 The project (``_quarto.yml``) embeds outputs from ``_executed/``. A bare ``quarto render`` fills
 that folder through its pre-render script (:mod:`brief.quarto_prerender`); ``brief build --engine
-quarto`` fills it itself in a private copy of the project and tells the script so
-(``BRIEF_QUARTO_PROVIDED``). Both then render with the same design: the Typst partials, the HTML
+quarto`` fills it itself in a private copy of the project, whose ``_quarto.yml`` has no
+pre-render step. Both then render with the same design: the Typst partials, the HTML
 template and the Lua filters in ``templates/``, which the built-in engine uses too.
 
 The CLI is found with the ``quarto`` package (``QUARTO_PATH``, then ``PATH``); its ``render()``
@@ -31,12 +31,11 @@ QUARTO_FORMATS = {"html": "html", "pdf": "typst"}
 EXECUTED_DIR = "_executed"  # where brief.qmd's embeds read the executed notebooks
 METADATA_FILE = "brief-metadata.yml"  # _quarto.yml: metadata-files
 VEGA_HEADER = "vega-header.html"  # _quarto.yml: include-in-header
-PROVIDED_ENV = "BRIEF_QUARTO_PROVIDED"  # set: the pre-render script has nothing to do
 # Package folders _quarto.yml names by their place in the project (copied from the package).
 PACKAGE_DIRS = {Path(__file__).parent / "templates": "src/brief/render/templates",
                 Path(__file__).parent.parent / "fonts": "src/brief/fonts"}
-# What a render reads from the project besides _executed/ (the templates come from the package).
-PROJECT_FILES = ("brief.qmd", "_quarto.yml", "scripts/quarto-pre-render.py")
+# What a render reads from the project besides _executed/ (templates and fonts come from the package).
+PROJECT_FILES = ("brief.qmd", "_quarto.yml")
 
 
 def quarto_binary() -> str:
@@ -88,9 +87,11 @@ def provide_inputs(project: Path, executed_dir: Path, variables: dict) -> None:
 def stage_project(project_root: Path, work: Path) -> None:
     """A private copy of the Quarto project in ``work``, with the package's templates and fonts."""
     for name in PROJECT_FILES:
-        if (project_root / name).is_file():
-            (work / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(project_root / name, work / name)
+        shutil.copy2(project_root / name, work / name)
+    # The copy gets its inputs from the build, not from the pre-render step.
+    config = yaml.safe_load((work / "_quarto.yml").read_text(encoding="utf-8"))
+    config.get("project", {}).pop("pre-render", None)
+    (work / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     for source, place in PACKAGE_DIRS.items():
         shutil.copytree(source, work / place)
 
@@ -133,7 +134,7 @@ def render(*, project_root: Path, executed_dir: Path, out_dir: Path, formats, me
         stage_project(Path(project_root), work)
         provide_inputs(work, executed_dir, template_variables(front, metadata or {}))
         for fmt in formats:
-            run_quarto(binary, fmt, work, {PROVIDED_ENV: "1"})
+            run_quarto(binary, fmt, work)
             built = work / f"brief.{fmt}"
             if not built.is_file():
                 raise RenderError(f"quarto render produced no brief.{fmt}", "check _quarto.yml's output settings")

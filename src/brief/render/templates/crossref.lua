@@ -24,12 +24,13 @@ local function number(id)
   return counts[kind]
 end
 
-local function label(kind, n)
-  return (kind == "fig" and "Figure " or "Table ") .. n
+-- A no-break space keeps "Figure" and its number on one line (Quarto writes it the same way).
+local function label(kind, n, separator)
+  return (kind == "fig" and "Figure" or "Table") .. (separator or "\u{A0}") .. n
 end
 
 local function prefix(kind, n)
-  return pandoc.Span({ pandoc.Str(label(kind, n) .. ".") }, pandoc.Attr("", { kind == "fig" and "fig-number" or "tbl-number" }))
+  return pandoc.Span({ pandoc.Str(label(kind, n, " ") .. ".") }, pandoc.Attr("", { kind == "fig" and "fig-number" or "tbl-number" }))
 end
 
 local function figure(div)

@@ -2,18 +2,12 @@
 -- shows them.
 -- * Quarto wraps each embed in a div that names the notebook's absolute path (a build directory)
 --   and links it to a notebook preview page that is never published: keep only the content.
--- * A table's "{#tbl-…}" caption attribute reaches Quarto as literal text (the embedded cell's
---   label already names the table): drop it from the caption.
+-- * In a cell labelled tbl-…, Quarto makes the cell the table float and leaves the table's own
+--   "{#tbl-…}" caption attribute as literal text: drop it (other tables keep theirs).
 
-function Div(el)
-  if el.classes:includes("quarto-embed-nb-cell") then
-    return el.content
-  end
-end
-
-local function drop_id_attribute(inlines)
+local function drop_id_attribute(inlines, id)
   local last = inlines[#inlines]
-  if last and last.t == "Str" and last.text:match("^{#[%w_%-]+}$") then
+  if last and last.t == "Str" and last.text == "{#" .. id .. "}" then
     inlines:remove(#inlines)
     while #inlines > 0 and (inlines[#inlines].t == "Space" or inlines[#inlines].t == "SoftBreak") do
       inlines:remove(#inlines)
@@ -22,11 +16,20 @@ local function drop_id_attribute(inlines)
   return inlines
 end
 
-function Table(tbl)
-  local blocks = tbl.caption.long
-  if #blocks > 0 and blocks[#blocks].content then
-    blocks[#blocks].content = drop_id_attribute(blocks[#blocks].content)
-    tbl.caption.long = blocks
+function Div(el)
+  if el.classes:includes("quarto-embed-nb-cell") then
+    return el.content
   end
-  return tbl
+  if el.identifier:match("^tbl%-") then
+    return el:walk({
+      Table = function(tbl)
+        local blocks = tbl.caption.long
+        if #blocks > 0 and blocks[#blocks].content then
+          blocks[#blocks].content = drop_id_attribute(blocks[#blocks].content, el.identifier)
+          tbl.caption.long = blocks
+        end
+        return tbl
+      end,
+    })
+  end
 end
