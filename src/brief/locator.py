@@ -251,7 +251,7 @@ class Label:
     x: float
     y: float
     align: str
-    role: str  # "place", "area", "country" or "key": how it is styled
+    role: str  # a key of LABEL_STYLES: how it is styled
     place_id: str = ""
     bold: bool = False
 
