@@ -7,14 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from brief.project import copy_inputs
-
-ROOT = Path(__file__).resolve().parents[1]
-def copy_project(dest: Path) -> Path:
-    """Copy what a build reads into ``dest`` (a fresh project root) and return it."""
-    copy_inputs(ROOT, dest)
-    (dest / "reports").mkdir(exist_ok=True)
-    return dest
+from .helpers import ROOT, copy_project, run_brief
 
 
 @pytest.fixture
@@ -38,26 +31,6 @@ def pytest_runtest_makereport(item, call):
             and _REQUIRED_IN_CI & {m.name for m in item.iter_markers()}):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where Chromium/poppler/qpdf must be installed: {report.longrepr}"
-
-
-def run_brief(root: Path, *args: str, check: bool = True, **kwargs):
-    """Run the real CLI (`python -m brief.cli …`) in ``root``, as a user would."""
-    import subprocess
-    import sys
-
-    proc = subprocess.run([sys.executable, "-m", "brief.cli", *args], cwd=root, capture_output=True,
-                          text=True, **kwargs)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"brief {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
-    return proc
-
-
-def edition_outputs(root: Path) -> dict[str, Path]:
-    """The PDF and HTML of the one edition built in ``root``/reports."""
-    pdfs = sorted((root / "reports").glob("*/*.pdf"))
-    htmls = sorted((root / "reports").glob("*/*.html"))
-    assert len(pdfs) == 1 and len(htmls) == 1, (pdfs, htmls)
-    return {"pdf": pdfs[0], "html": htmls[0]}
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from brief.dataset import load_dataset
 from brief.dates import parse_fuzzy_date
 from brief.params import MEDIATORS, resolve
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from brief import charts, theme
 from brief.dataset import load_dataset
 from brief.params import MEDIATORS, resolve
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 CHARTS = (charts.progress_chart, charts.cadence_timeline, charts.cadence_counts, charts.chain_chart)
 

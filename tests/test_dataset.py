@@ -9,7 +9,7 @@ import pytest
 from brief.dataset import TABLES, load_dataset
 from brief.dates import parse_fuzzy_date
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from brief.dates import parse_fuzzy_date
 from brief.editions import find_edition, list_editions, load_edition, previous_edition
 from brief.exceptions import EditionError
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import copy_project, run_brief
+from .helpers import copy_project, run_brief
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import resource
@@ -13,8 +12,7 @@ import subprocess
 import pytest
 
 from .browser import open_page
-from .conftest import copy_project, edition_outputs, run_brief
-from .test_validate import set_cell
+from .helpers import copy_project, edition_outputs, run_brief, set_cell, tree_digest
 
 pytestmark = pytest.mark.slow
 
@@ -23,11 +21,6 @@ MARKUP = '<img src=x onerror="window.__pwned=2"><b>boldfromdata</b> *not-emphasi
 TYPST = "#set page(width: 1cm) #pagebreak() $x^2$ @fig-chain \\ //comment"
 PLACE = "Երևան & Qazax: Aşağı Əskipara, Qızılhacılı, Bağanıs Ayrım"
 LONG = "An extraordinarily-long-unbroken-identifier-" * 12 + " and " + "very long text " * 60
-
-
-def tree_digest(root) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -81,17 +74,22 @@ def test_parameter_with_path_separator_is_rejected_and_nothing_is_written(projec
     assert tree_digest(project.parent) == before
 
 
-def test_corrupted_notebook_json_is_named_and_nothing_is_published(project):
-    run_brief(project, "build", "--to", "html")
+def test_corrupted_notebook_json_is_named_before_any_kernel_starts(project):
     before = tree_digest(project / "reports")
     (project / "notebooks" / "cadence.ipynb").write_text('{"cells": [', encoding="utf-8")
     proc = run_brief(project, "build", "--to", "html", check=False)
-    assert proc.returncode != 0 and "Traceback" not in proc.stderr
-    assert "notebooks/cadence.ipynb" in proc.stderr
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "notebooks/cadence.ipynb is not a readable notebook" in proc.stderr
+    assert "running" not in proc.stderr
     assert tree_digest(project / "reports") == before
 
 
 def test_read_only_data_directory_builds(project):
+    from brief.build import build
+    from brief.progress import Progress
+
+    from .helpers import FakeExecutor, FakeRenderer
+
     data = project / "data"
     mounted = subprocess.run(["mount", "--bind", str(data), str(data)], capture_output=True).returncode == 0
     if mounted:
@@ -101,16 +99,13 @@ def test_read_only_data_directory_builds(project):
             path.chmod(0o555 if path.is_dir() else 0o444)
     try:
         before = tree_digest(data)
-        run_brief(project, "build", "--to", "html")
+        result = build(project_root=project, executor=FakeExecutor(), renderer=FakeRenderer(),
+                       progress=Progress(open(os.devnull, "w"), live=False))  # noqa: SIM115
         assert tree_digest(data) == before
-        assert edition_outputs_html(project)
+        assert result.outputs["html"].is_file()
     finally:
         if mounted:
             subprocess.run(["umount", str(data)], check=True)
-
-
-def edition_outputs_html(root):
-    return sorted((root / "reports").glob("*/*.html"))
 
 
 def test_full_disk_gives_a_clear_error_and_keeps_the_previous_outputs(project):

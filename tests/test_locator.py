@@ -15,10 +15,10 @@ import pytest
 import vl_convert
 
 from brief import locator, theme
+from brief.checks import normalise_text
 from brief.maps import make_basemap
-from brief.validate import normalise_text
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 

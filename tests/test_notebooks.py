@@ -20,7 +20,7 @@ from brief.dataset import TABLES, Dataset
 from brief.dates import parse_fuzzy_date
 from brief.params import NAMES
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 OURS = {"progress": {"fig-progress", "progress-summary"},

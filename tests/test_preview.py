@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from .test_validate import set_cell
+from .helpers import set_cell
 
 pytestmark = pytest.mark.slow
 

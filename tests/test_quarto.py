@@ -18,7 +18,7 @@ import pytest
 from brief.render.quarto import quarto_binary
 
 from .browser import open_page
-from .conftest import ROOT, copy_project, edition_outputs, run_brief
+from .helpers import ROOT, copy_project, edition_outputs, run_brief
 
 pytestmark = [pytest.mark.quarto, pytest.mark.slow]
 

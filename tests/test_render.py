@@ -13,7 +13,7 @@ from brief.nbout import chart_bundle
 from brief.render import builtin, quarto
 from brief.render.embed import resolve, typst_string
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 
 def write_notebook(folder, name, cells):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .browser import open_page
-from .conftest import edition_outputs
+from .helpers import edition_outputs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import edition_outputs
+from .helpers import edition_outputs
 
 pytestmark = pytest.mark.slow
 

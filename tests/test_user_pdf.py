@@ -10,7 +10,7 @@ import pytest
 
 from brief.dataset import load_dataset
 
-from .conftest import ROOT, edition_outputs
+from .helpers import ROOT, edition_outputs
 
 pytestmark = [pytest.mark.pdftools, pytest.mark.slow]
 TOOLS = ("pdftotext", "pdffonts", "pdftoppm", "pdfinfo", "qpdf")

@@ -1,39 +1,43 @@
 """``brief build``: validate, execute the notebooks (incrementally, in parallel), render, publish.
 
-Load inputs (data, parameters, edition, notebooks) / process (execute what changed, render
-if anything it consumes changed) / save (a staging directory under reports/, swapped in for
-the edition's directory only when everything succeeded).
+The pipeline, as :func:`build` reads:
 
-Safety: an exclusive lock on ``reports/.lock`` serialises builds (a second one waits); work
-happens in ``reports/.staging-*``; publishing is one atomic directory exchange, so a failed,
-interrupted or killed build leaves the previous edition byte-for-byte intact. Stale staging
-directories of killed builds are removed by the next build.
+1. **request** — options and parameter forms checked, the inputs hashed (nothing parsed yet);
+2. **up to date?** — the published manifest of that exact edition, read under its lock, was
+   built from this very request and its files are intact: answer from it and stop;
+3. **plan** — the data validated, parameters resolved, the edition named, notebooks inspected;
+4. under the edition's lock, in a staging folder: **execute** what the cache does not hold,
+   **render** each format whose inputs changed, write the **manifest**, **publish** by one
+   atomic exchange (see :mod:`brief.publish`); then point ``latest.txt`` at the edition.
+
+The notebook executor and the renderer are parameters (defaults: papermill and
+:func:`brief.render.render_brief`), so the build's own logic can be tested without kernels.
 """
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
-import errno
-import fcntl
-import json
 import os
 import shutil
-import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache, manifest
+from .contract import RENDER_INPUTS
+from .descriptor import read_descriptor
 from .editions import Edition, check_name, find_edition, list_editions, previous_edition
 from .exceptions import BriefError, ParameterError
 from .params import resolve
 from .progress import Progress
+from .project import display_path, input_hashes, sha256_file
+from .publish import LATEST, EditionLock, atomic_write, check_target, clean_leftovers, publish, staging, write_error
 
 if TYPE_CHECKING:
     from .execute import NotebookSpec
+    from .params import Params
 
 # pandas, papermill and Altair are imported only once a build has work to do: an up-to-date
 # build answers from the manifest in a fraction of a second.
@@ -42,6 +46,11 @@ FORMATS = ("pdf", "html")
 ENGINES = ("builtin", "quarto")
 FILE_STEM = "armenia-azerbaijan-brief"
 FAILED_DIR = "_failed"
+DEFAULT_TIMEOUT = 600.0  # seconds per notebook
+MAX_PERIODS = 200  # bins the meeting-cadence chart can draw
+
+Executor = Callable[..., None]  # (spec, output, parameters, project_root, failed_copy, timeout)
+Renderer = Callable[..., dict]  # brief.render.render_brief's keyword signature
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,95 @@ class BuildResult:
     directory: Path
     outputs: dict[str, Path]
     notebooks: dict[str, str]  # name -> "executed" | "cached"
-    rendered: bool
+    rendered: tuple[str, ...]  # formats rendered by this build (the others were reused)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What was asked for, checked for form; ``key`` hashes it together with every input file."""
+
+    root: Path
+    reports: Path
+    raw: dict
+    edition: Edition | None
+    since_edition: str | None
+    formats: tuple[str, ...]
+    engine: str
+    jobs: int
+    force: bool
+    timeout: float | None
+    inputs: dict[str, str]
+    key: str
+
+    def known_name(self) -> str | None:
+        """The edition's folder name when it is known without reading the data."""
+        if self.edition:
+            return self.edition.name
+        as_of = self.raw.get("as_of")
+        return check_name(resolve({"as_of": as_of}, dt.date.max).as_of.isoformat()) if as_of else None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A resolved request: what this build will execute, render and publish, and where."""
+
+    request: Request
+    name: str
+    params: Params
+    previous: Edition | None
+    specs: list[NotebookSpec]
+    parameters: dict  # every value a notebook may declare
+    metadata: dict  # for the renderer
+    dataset: dict  # {"version": the descriptor's version, "sha256": cache.dataset_hash}
+
+    @property
+    def target(self) -> Path:
+        return self.request.reports / self.name
+
+    @property
+    def stem(self) -> str:
+        return f"{FILE_STEM}-{self.name}"
+
+
+def build(*, project_root: Path | str = ".", params_raw: dict | None = None, formats=FORMATS,
+          engine: str = "builtin", jobs: int | None = None, force: bool = False, edition: str | None = None,
+          since_edition: str | None = None, out_root: Path | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+          progress: Progress | None = None, executor: Executor | None = None,
+          renderer: Renderer | None = None) -> BuildResult:
+    """Build one edition and publish it under ``out_root`` (default: ``<project_root>/reports``)."""
+    progress = progress or Progress()
+    request = make_request(project_root, params_raw, formats, engine, jobs, force, edition, since_edition,
+                           out_root, timeout)
+    current = None if force else current_edition(request, progress)
+    if current:
+        return current
+    plan = make_plan(request)
+    try:
+        request.reports.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise BriefError(f"cannot create {display_path(request.reports)}: {err.strerror}",
+                         "check that it is writable") from None
+    check_target(request.reports, plan.name)
+    with EditionLock(request.reports, plan.name, progress.line):
+        _clean_leftovers(request.reports, plan.name, progress)
+        current = None if force else _if_up_to_date(request, plan.name, progress)
+        if current:
+            return current
+        with staging(request.reports, plan.name) as stage:
+            statuses = run_notebooks(plan, stage / "notebooks", executor, progress)
+            renders = render_outputs(plan, stage, renderer, progress)
+            atomic_write(stage / manifest.MANIFEST, manifest.serialise(manifest_record(plan, stage, statuses,
+                                                                                       renders)))
+            try:
+                publish(stage, plan.target)
+            except OSError as err:
+                raise write_error(err, plan.target) from None
+    _point_latest_at(request.reports, plan.name, progress)
+    progress.line(f"published {display_path(plan.target)}")
+    return _result(plan.target, plan.name, statuses, tuple(renders["rendered"]), request.formats)
+
+
+# --------------------------------------------------------------------------- request and plan
 
 
 def check_options(formats, engine: str, jobs: int | None) -> tuple[tuple[str, ...], int]:
@@ -61,64 +158,69 @@ def check_options(formats, engine: str, jobs: int | None) -> tuple[tuple[str, ..
                              f"use --to with {', '.join(FORMATS)} (comma-separated)")
     if engine not in ENGINES:
         raise ParameterError(f"unknown engine '{engine}'", f"use --engine {' or '.join(ENGINES)}")
-    jobs = jobs or os.cpu_count() or 1
-    if jobs < 1:
+    if jobs is not None and jobs < 1:
         raise ParameterError(f"--jobs {jobs} is not a positive number", "use --jobs 1 or more")
-    return tuple(f for f in FORMATS if f in formats), jobs
+    return tuple(f for f in FORMATS if f in formats), jobs or os.cpu_count() or 1
 
 
-class BuildLock:
-    """Exclusive lock on one edition in reports/: a second build of it waits, with a message."""
-
-    def __init__(self, reports: Path, edition: str, progress: Progress):
-        self.path, self.progress = reports / f".{edition}.lock", progress
-
-    def __enter__(self):
-        self.file = open(self.path, "a+")  # noqa: SIM115 (held for the whole build)
-        try:
-            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.progress.line(f"another build of this edition is running in {self.path.parent}; waiting for it…")
-            fcntl.flock(self.file, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc):
-        fcntl.flock(self.file, fcntl.LOCK_UN)
-        self.file.close()
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two directories (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+def make_request(project_root, params_raw, formats, engine, jobs, force, edition, since_edition, out_root,
+                 timeout) -> Request:
+    """Check every option and parameter form; hash the inputs. Reads nothing but those bytes."""
+    root = Path(project_root).resolve()
+    formats, jobs = check_options(formats, engine, jobs)
+    if timeout is not None and not timeout > 0:
+        raise ParameterError(f"--timeout {timeout:g} is not a positive number of seconds",
+                             "use e.g. --timeout 600")
+    chosen = find_edition(root, edition) if edition else None
+    if since_edition:
+        check_name(since_edition)
+    raw = {**(chosen.params if chosen else {}), **(params_raw or {})}
+    resolve(raw, latest=dt.date.max)  # every value's form is checked before anything is read or written
+    reports = Path(out_root) if out_root else root / "reports"
+    inputs = input_hashes(root)
+    # Everything a build reads: identical bytes and request ⇒ identical outputs.
+    key = cache.key("request", raw, edition, since_edition, formats, engine, inputs, cache.package_digest())
+    return Request(root, reports, raw, chosen, since_edition, formats, engine, jobs, force, timeout, inputs, key)
 
 
-def publish(staging: Path, target: Path) -> None:
-    if not target.exists():
-        os.rename(staging, target)
-        return
-    if not _exchange(staging, target):
-        old = target.with_name(f".old-{target.name}-{os.getpid()}")
-        os.rename(target, old)
-        os.rename(staging, target)
-        staging = old
-    shutil.rmtree(staging)  # now holds the previous edition
+def make_plan(request: Request) -> Plan:
+    """Validate the data (or trust a verified stamp), resolve parameters, inspect the notebooks."""
+    from .execute import inspect
+    from .forkserver import prestart
+    from .validate import latest_fact_date, validated_tables
+
+    prestart()  # the warm kernel parent imports its libraries while the build validates
+    root = request.root
+    tables = validated_tables(root / "data")
+    params = resolve(request.raw, latest_fact_date(tables))
+    check_window(params)
+    chosen = request.edition
+    previous = (find_edition(root, request.since_edition) if request.since_edition
+                else previous_edition(list_editions(root), params.as_of))
+    name = check_name(chosen.name if chosen else params.as_of.isoformat())
+    specs = [inspect(p, root) for p in sorted((root / "notebooks").glob("*.ipynb"))]
+    dataset = {"version": read_descriptor(root / "data").raw.get("version"),
+               "sha256": cache.dataset_hash(root / "data")}
+    parameters = notebook_parameters(params, previous, chosen, engine_versions(request.engine))
+    return Plan(request, name, params, previous, specs, parameters, render_metadata(params, chosen, previous),
+                dataset)
 
 
-def _clean_stale(reports: Path, edition: str) -> None:
-    """Leftovers of killed builds of this edition; safe because we hold its lock."""
-    for pattern in (f".staging-{edition}-*", f".old-{edition}-*"):
-        for path in reports.glob(pattern):
-            shutil.rmtree(path, ignore_errors=True)
+def engine_versions(engine: str) -> dict[str, str]:
+    from .render import engine_versions as versions
+
+    return versions(engine)
 
 
-def _write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+def check_window(params) -> None:
+    """The meeting-cadence chart draws one bar per period: refuse windows it cannot draw."""
+    months = (params.as_of.year - params.since.year) * 12 + params.as_of.month - params.since.month + 1
+    period = getattr(params, "period", "quarter")
+    periods = months if period == "month" else -(-months // 3)
+    if periods > MAX_PERIODS:
+        raise ParameterError(f"the window since {params.since} to as_of {params.as_of} spans {periods} "
+                             f"{period}s; the brief can draw at most {MAX_PERIODS}",
+                             "choose a later since" + (" or period=quarter" if period == "month" else ""))
 
 
 def notebook_parameters(params, previous: Edition | None, edition: Edition | None,
@@ -133,154 +235,7 @@ def notebook_parameters(params, previous: Edition | None, edition: Edition | Non
     }
 
 
-def _run_notebooks(specs: list[NotebookSpec], parameters: dict, root: Path, executed_dir: Path,
-                   reports: Path, jobs: int, force: bool, progress: Progress) -> dict[str, str]:
-    from .execute import execute
-
-    store = cache.NotebookCache(root)
-    code = cache.package_digest()
-    keys = {s.name: cache.notebook_key(s, parameters, root, code) for s in specs}
-    statuses: dict[str, str] = {}
-    todo = []
-    for spec in specs:
-        hit = None if force else store.get(spec.name, keys[spec.name])
-        if hit:
-            shutil.copyfile(hit, executed_dir / f"{spec.name}.ipynb")
-            statuses[spec.name] = "cached"
-            progress.notebook(spec.name, "cached")
-        else:
-            todo.append(spec)
-
-    def run(spec: NotebookSpec) -> None:
-        output = executed_dir / f"{spec.name}.ipynb"
-        progress.notebook(spec.name, "running")
-        started = time.monotonic()
-        try:
-            execute(spec, output, parameters, root, failed_copy=reports / FAILED_DIR / output.name)
-        except BriefError:
-            progress.notebook(spec.name, "failed")
-            raise
-        store.put(spec.name, keys[spec.name], output)
-        statuses[spec.name] = "executed"
-        progress.notebook(spec.name, "done", time.monotonic() - started)
-
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1))) as pool:
-        futures = [pool.submit(run, spec) for spec in todo]
-        errors = [f.exception() for f in futures if f.exception() is not None]
-    if errors:
-        raise errors[0] if len(errors) == 1 else BriefError(
-            "\n".join(str(e) for e in errors), "fix the notebooks above and build again")
-    return dict(sorted(statuses.items()))
-
-
-def build(*, project_root: Path | str = ".", params_raw: dict | None = None, formats=FORMATS,
-          engine: str = "builtin", jobs: int | None = None, force: bool = False, edition: str | None = None,
-          since_edition: str | None = None, out_root: Path | None = None,
-          progress: Progress | None = None) -> BuildResult:
-    """Build one edition and publish it under ``out_root`` (default: ``<project_root>/reports``)."""
-    root = Path(project_root).resolve()
-    progress = progress or Progress()
-    formats, jobs = check_options(formats, engine, jobs)
-    chosen = find_edition(root, edition) if edition else None
-    raw = {**(chosen.params if chosen else {}), **(params_raw or {})}
-    resolve(raw, latest=dt.date.max)  # every value's form is checked before anything is read or written
-    reports = Path(out_root) if out_root else root / "reports"
-    # Everything a build reads, before any parsing: identical bytes and request ⇒ identical outputs.
-    request_key = cache.key("request", raw, edition, since_edition, formats, engine, manifest.inputs(root),
-                            cache.package_digest())
-    if not force:
-        current = _up_to_date(reports, request_key, progress)
-        if current:
-            return current
-    from .execute import inspect
-    from .forkserver import prestart
-
-    prestart()  # the warm kernel parent imports its libraries while the build validates
-    from .validate import DESCRIPTOR, dataset_hash, latest_fact_date, validated_tables
-
-    tables = validated_tables(root / "data")
-    params = resolve(raw, latest_fact_date(tables))
-    previous = (find_edition(root, since_edition) if since_edition
-                else previous_edition(list_editions(root), params.as_of))
-    name = check_name(chosen.name if chosen else params.as_of.isoformat())
-    specs = [inspect(p, root) for p in sorted((root / "notebooks").glob("*.ipynb"))]
-    renderer = engine_versions(engine)
-    parameters = notebook_parameters(params, previous, chosen, renderer)
-    try:
-        reports.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise BriefError(f"cannot create {reports}: {err.strerror}", "check that it is writable") from None
-    with BuildLock(reports, name, progress):
-        _clean_stale(reports, name)
-        staging = Path(tempfile.mkdtemp(prefix=f".staging-{name}-", dir=reports))
-        try:
-            executed_dir = staging / "notebooks"
-            executed_dir.mkdir()
-            statuses = _run_notebooks(specs, parameters, root, executed_dir, reports, jobs, force, progress)
-            target = reports / name
-            stem = f"{FILE_STEM}-{name}"
-            metadata = _metadata(params, chosen, previous)
-            render_key = cache.key("render", manifest.outputs(executed_dir),
-                                   cache.sha256_file(root / "brief.qmd"), cache.sha256_file(root / "_quarto.yml"),
-                                   cache.package_digest(), engine, formats, metadata)
-            rendered = not (not force and _reuse_render(target, staging, stem, formats, render_key))
-            if rendered:
-                progress.line(f"rendering {', '.join(formats)} with the {engine} engine")
-                _render(root, executed_dir, staging, stem, formats, engine, metadata)
-            else:
-                progress.line("rendering skipped: nothing it consumes changed")
-            outputs = {fmt: staging / f"{stem}.{fmt}" for fmt in formats}
-            manifest.write(staging, {
-                "edition": name, "engine": engine, "formats": list(formats),
-                "parameters": params.to_notebook(), "edition_context": {k: parameters[k] for k in (
-                    "previous_as_of", "previous_label", "trend_overrides")},
-                "render_metadata": metadata, "renderer": renderer,
-                "notebooks": statuses, "rendered": rendered, "render_key": render_key, "request_key": request_key,
-                "inputs": manifest.inputs(root), "outputs": manifest.outputs(staging),
-                "versions": manifest.tool_versions(),
-                "lock_file_sha256": cache.sha256_file(root / "requirements.lock")
-                if (root / "requirements.lock").exists() else None,
-                "dataset": {"version": json.loads((root / "data" / DESCRIPTOR).read_text(encoding="utf-8"))
-                            .get("version"), "sha256": dataset_hash(root / "data")},
-                "git": manifest.git_state(root),
-            })
-            publish(staging, target)
-            _write_text_atomic(reports / "latest.txt", name + "\n")
-        except OSError as err:
-            shutil.rmtree(staging, ignore_errors=True)
-            full = err.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
-            raise BriefError(f"could not write {err.filename or reports}: {err.strerror}",
-                             "free some disk space and build again" if full
-                             else "check that reports/ is writable") from None
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-    progress.line(f"published {target.relative_to(reports.parent) if reports.parent in target.parents else target}")
-    return BuildResult(name, target, {fmt: target / p.name for fmt, p in outputs.items()}, statuses, rendered)
-
-
-def _up_to_date(reports: Path, request_key: str, progress: Progress) -> BuildResult | None:
-    """The published edition built from exactly this request and these inputs, if intact."""
-    for path in sorted(reports.glob("*/" + manifest.MANIFEST)):
-        record = manifest.read(path.parent)
-        if not record or record.get("request_key") != request_key:
-            continue
-        if manifest.outputs(path.parent) != record["outputs"]:
-            return None  # an output was changed or removed: rebuild
-        name = path.parent.name
-        with BuildLock(reports, name, progress):
-            record["notebooks"] = {n: "cached" for n in record["notebooks"]}
-            record["rendered"] = False
-            _write_text_atomic(path, json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-            _write_text_atomic(reports / "latest.txt", name + "\n")
-        progress.line(f"up to date: reports/{name} was built from these exact inputs")
-        stem = f"{FILE_STEM}-{name}"
-        return BuildResult(name, path.parent, {f: path.parent / f"{stem}.{f}" for f in record["formats"]},
-                           record["notebooks"], False)
-    return None
-
-
-def _metadata(params, edition: Edition | None, previous: Edition | None) -> dict:
+def render_metadata(params, edition: Edition | None, previous: Edition | None) -> dict:
     subtitle = edition.title if edition else "Edition of " + f"{params.as_of:%-d %B %Y}"
     return {"date": params.as_of.isoformat(), "as_of": params.as_of.isoformat(), "subtitle": subtitle,
             "edition": edition.name if edition else params.as_of.isoformat(),
@@ -288,42 +243,199 @@ def _metadata(params, edition: Edition | None, previous: Edition | None) -> dict
             "previous_edition": previous.name if previous else ""}
 
 
-def _reuse_render(target: Path, staging: Path, stem: str, formats, render_key: str) -> bool:
-    """Copy the published outputs when they were rendered from exactly the same inputs."""
-    old = manifest.read(target)
-    if not old or old.get("render_key") != render_key:
-        return False
-    names = [f"{stem}.{fmt}" for fmt in formats]
-    if any(old.get("outputs", {}).get(n) != _sha_or_none(target / n) for n in names):
+# --------------------------------------------------------------------------- up to date
+
+
+def current_edition(request: Request, progress: Progress) -> BuildResult | None:
+    """The published edition built from exactly this request, if intact — decided under its lock."""
+    if not request.reports.is_dir():
+        return None
+    name = request.known_name()
+    if name is None:  # a default build's name comes from the data: find the manifest of this request
+        name = next((p.parent.name for p in sorted(request.reports.glob(f"*/{manifest.MANIFEST}"))
+                     if _matches(manifest.read(p.parent), request, p.parent.name)), None)
+    if name is None or not (request.reports / name / manifest.MANIFEST).is_file():
+        return None
+    check_target(request.reports, name)
+    with EditionLock(request.reports, name, progress.line):
+        _clean_leftovers(request.reports, name, progress)
+        return _if_up_to_date(request, name, progress)
+
+
+def _clean_leftovers(reports: Path, name: str, progress: Progress) -> None:
+    """Every build of an edition, up to date or not, removes what killed builds of it left (under its lock)."""
+    for left in clean_leftovers(reports, name):
+        progress.line(f"could not remove {display_path(left)} (left by an earlier build); remove it by hand")
+
+
+def _matches(record: dict | None, request: Request, name: str) -> bool:
+    return bool(record) and record.get("request_key") == request.key and record.get("edition") == name
+
+
+def _if_up_to_date(request: Request, name: str, progress: Progress) -> BuildResult | None:
+    """Under the edition's lock: its published manifest is this request's, and its files are intact."""
+    directory = request.reports / name
+    record = manifest.read(directory)
+    if directory.is_symlink() or not _matches(record, request, name):
+        return None
+    if manifest.outputs(directory) != record["outputs"]:
+        return None  # an output was changed or removed: rebuild
+    _point_latest_at(request.reports, name, progress)
+    progress.line(f"up to date: {display_path(directory)} was built from these exact inputs")
+    return _result(directory, name, {n: "cached" for n in record.get("notebooks", {})}, (), request.formats)
+
+
+def _point_latest_at(reports: Path, name: str, progress: Progress) -> None:
+    try:
+        atomic_write(reports / LATEST, name + "\n")
+    except OSError as err:  # the edition is published; only the pointer could not move
+        progress.line(f"note: could not update {display_path(reports / LATEST)} ({err.strerror})")
+
+
+def _result(directory: Path, name: str, statuses: dict, rendered: tuple, formats) -> BuildResult:
+    stem = f"{FILE_STEM}-{name}"
+    return BuildResult(name, directory, {f: directory / f"{stem}.{f}" for f in formats}, statuses, rendered)
+
+
+# --------------------------------------------------------------------------- execute
+
+
+def run_notebooks(plan: Plan, executed_dir: Path, executor: Executor | None, progress: Progress) -> dict[str, str]:
+    """Copy what the cache holds, execute the rest (``jobs`` at a time); {name: executed|cached}."""
+    if executor is None:
+        from .execute import execute as executor
+    request = plan.request
+    executed_dir.mkdir()
+    store = cache.NotebookCache(request.root, notice=progress.line)
+    code = cache.package_digest()
+    keys = {s.name: cache.notebook_key(s, plan.parameters, request.root, code) for s in plan.specs}
+    statuses: dict[str, str] = {}
+    todo = []
+    for spec in plan.specs:
+        hit = None if request.force else store.get(spec.name, keys[spec.name])
+        if hit is None:
+            todo.append(spec)
+            continue
+        (executed_dir / f"{spec.name}.ipynb").write_bytes(hit)
+        statuses[spec.name] = "cached"
+        progress.notebook(spec.name, "cached")
+
+    def run(spec: NotebookSpec) -> None:
+        output = executed_dir / f"{spec.name}.ipynb"
+        progress.notebook(spec.name, "running")
+        try:
+            executor(spec, output, plan.parameters, request.root, failed_copy=request.reports / FAILED_DIR /
+                     output.name, timeout=request.timeout)
+        except BaseException:
+            progress.notebook(spec.name, "failed")
+            raise
+        store.put(spec.name, keys[spec.name], output)
+        statuses[spec.name] = "executed"
+        progress.notebook(spec.name, "done")
+
+    _run_all(run, todo, request.jobs)
+    return dict(sorted(statuses.items()))
+
+
+def _run_all(run: Callable, items: list, jobs: int) -> None:
+    """``run`` each item on ``jobs`` threads; Ctrl-C stops the kernels at once instead of waiting."""
+    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(items) or 1)))
+    try:
+        futures = [pool.submit(run, item) for item in items]
+        wait(futures)
+    except BaseException:
+        from .execute import stop_kernels
+
+        stop_kernels()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    errors = [f.exception() for f in futures if f.exception() is not None]
+    if len(errors) == 1 or any(not isinstance(e, Exception) for e in errors):
+        raise errors[0]
+    if errors:
+        raise BriefError("\n".join(str(e) for e in errors), "fix the notebooks above and build again")
+
+
+# --------------------------------------------------------------------------- render
+
+
+def render_outputs(plan: Plan, stage: Path, renderer: Renderer | None, progress: Progress) -> dict:
+    """Render each requested format whose inputs changed; reuse the others; keep formats not asked for.
+
+    Returns ``{"keys": {format: render key}, "rendered": [...], "reused": [...], "kept": [...]}``.
+    """
+    request = plan.request
+    executed = manifest.outputs(stage / "notebooks")
+    documents = {name: sha256_file(request.root / name) for name in RENDER_INPUTS if (request.root / name).is_file()}
+    code = cache.package_digest()
+    keys = {fmt: cache.key("render", executed, documents, code, request.engine, fmt, plan.metadata)
+            for fmt in FORMATS}
+    old = manifest.read(plan.target) or {}
+    old_keys = old.get("renders", {}) if isinstance(old.get("renders"), dict) else {}
+    reused = [f for f in request.formats if not request.force and old_keys.get(f) == keys[f]
+              and _copy_published(plan, stage, f, old)]
+    todo = [f for f in request.formats if f not in reused]
+    kept = [f for f in FORMATS if f not in request.formats and f in old_keys and _copy_published(plan, stage, f, old)]
+    if todo:
+        progress.line(f"rendering {', '.join(todo)} with the {request.engine} engine")
+        _render(plan, stage, tuple(todo), renderer)
+    if reused:
+        progress.line(f"rendering skipped for {', '.join(reused)}: nothing it consumes changed")
+    renders = {f: keys[f] for f in request.formats} | {f: old_keys[f] for f in kept}
+    return {"keys": renders, "rendered": todo, "reused": reused, "kept": kept}
+
+
+def _copy_published(plan: Plan, stage: Path, fmt: str, old: dict) -> bool:
+    """Copy the published output of ``fmt`` into staging if it is intact (matches its manifest)."""
+    name = f"{plan.stem}.{fmt}"
+    source = plan.target / name
+    if not source.is_file() or source.is_symlink() or old.get("outputs", {}).get(name) != sha256_file(source):
         return False  # tampered with or missing: render again
-    for n in names:
-        shutil.copyfile(target / n, staging / n)
+    shutil.copyfile(source, stage / name)
     return True
 
 
-def _sha_or_none(path: Path) -> str | None:
-    return cache.sha256_file(path) if path.is_file() else None
+def _render(plan: Plan, stage: Path, formats: tuple[str, ...], renderer: Renderer | None) -> None:
+    import tempfile
 
-
-def engine_versions(engine: str) -> dict[str, str]:
-    from .render import engine_versions as versions
-
-    return versions(engine)
-
-
-def _render(root: Path, executed_dir: Path, staging: Path, stem: str, formats, engine: str, metadata: dict) -> None:
-    from .render import render_brief
-
-    with tempfile.TemporaryDirectory(dir=staging) as tmp:
-        produced = render_brief(project_root=root, executed_dir=executed_dir, out_dir=Path(tmp), formats=formats,
-                                engine=engine, metadata=metadata)
+    if renderer is None:
+        from .render import render_brief as renderer
+    with tempfile.TemporaryDirectory(dir=stage) as tmp:
+        produced = renderer(project_root=plan.request.root, executed_dir=stage / "notebooks", out_dir=Path(tmp),
+                            formats=formats, engine=plan.request.engine, metadata=plan.metadata)
         for fmt in formats:
-            os.replace(produced[fmt], staging / f"{stem}.{fmt}")
+            os.replace(produced[fmt], stage / f"{plan.stem}.{fmt}")
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def manifest_record(plan: Plan, stage: Path, statuses: dict[str, str], renders: dict) -> dict:
+    """Everything the published edition was built from, and the hash of every file in it."""
+    request = plan.request
+    lock = request.root / "requirements.lock"
+    return {
+        "edition": plan.name, "engine": request.engine, "formats": list(request.formats),
+        "parameters": plan.params.to_notebook(),
+        "edition_context": {k: plan.parameters[k] for k in ("previous_as_of", "previous_label", "trend_overrides")},
+        "render_metadata": plan.metadata, "renderer": plan.parameters["renderer"],
+        "notebooks": statuses, "renders": renders["keys"], "rendered": renders["rendered"],
+        "kept": renders["kept"], "request_key": request.key, "inputs": request.inputs,
+        "outputs": manifest.outputs(stage), "versions": manifest.tool_versions(),
+        "lock_file_sha256": sha256_file(lock) if lock.exists() else None,
+        "dataset": plan.dataset,
+        "git": manifest.git_state(request.root),
+    }
+
+
+# --------------------------------------------------------------------------- every edition
 
 
 def build_all_editions(*, project_root: Path | str = ".", formats=FORMATS, engine: str = "builtin",
-                       jobs: int | None = None, force: bool = False,
-                       progress: Progress | None = None) -> list[BuildResult]:
+                       jobs: int | None = None, force: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
+                       progress: Progress | None = None, executor: Executor | None = None,
+                       renderer: Renderer | None = None) -> list[BuildResult]:
     """Every edition, built concurrently; together they use at most ``jobs`` notebook kernels."""
     root = Path(project_root).resolve()
     names = [e.name for e in list_editions(root)]
@@ -331,8 +443,12 @@ def build_all_editions(*, project_root: Path | str = ".", formats=FORMATS, engin
         raise BriefError("there are no editions to build", "add one as editions/<name>.yml (see README)")
     _, jobs = check_options(formats, engine, jobs)
     workers = min(len(names), jobs)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(build, project_root=root, formats=formats, engine=engine,
-                               jobs=max(1, jobs // workers), force=force, edition=name, progress=progress)
-                   for name in names]
-        return [f.result() for f in futures]
+    results: dict[str, BuildResult] = {}
+
+    def one(name: str) -> None:
+        results[name] = build(project_root=root, formats=formats, engine=engine, jobs=max(1, jobs // workers),
+                              force=force, edition=name, timeout=timeout, progress=progress, executor=executor,
+                              renderer=renderer)
+
+    _run_all(one, names, workers)
+    return [results[name] for name in names]

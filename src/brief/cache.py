@@ -1,32 +1,32 @@
-"""Content-keyed cache of executed notebooks (``.brief-cache/``).
+"""Content-keyed cache of executed notebooks and of validation (``.brief-cache/``).
 
 A notebook's key hashes everything its result depends on: its own source, the parameters it
-declares (as resolved), the CSV tables it declares in ``metadata.brief.reads`` plus the schema,
+declares (as resolved), the tables it declares in ``metadata.brief.reads`` plus the schema,
 the package code and the lock file. Editing one CSV therefore re-executes only the notebooks
 that read it; file times play no part.
+
+Nothing in the cache is trusted blindly: an entry's file name carries the sha256 of its
+content, checked on every read, so a truncated, swapped or edited entry is discarded (with a
+one-line notice) and rebuilt instead of published; the validation stamp holds the digest of
+exactly what was validated and counts only when the content matches.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
-import shutil
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import brief
 
+from .descriptor import read_descriptor
+from .project import sha256_file
+from .publish import atomic_write
+
 CACHE_DIR = ".brief-cache"
 PACKAGE_DIR = Path(brief.__file__).parent
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def digest_files(paths, root: Path) -> str:
@@ -48,36 +48,85 @@ def key(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def dataset_hash(data_dir: Path) -> str:
+    """sha256 over every declared table and the schema, in a stable order (recorded in the brief)."""
+    descriptor = read_descriptor(data_dir)
+    digest = hashlib.sha256()
+    for resource in sorted(descriptor.resources, key=lambda r: r.rel):
+        digest.update(resource.rel.encode() + b"\0" + resource.path.read_bytes() + b"\0")
+    digest.update(descriptor.path.name.encode() + b"\0" + descriptor.path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def notebook_key(spec, parameters: dict, project_root: Path, code: str) -> str:
-    data = project_root / "data"
-    tables = [data / f"{t}.csv" for t in spec.reads] + [data / "datapackage.json"]
+    """Everything an executed notebook depends on (see the module doc)."""
+    descriptor = read_descriptor(project_root / "data")
+    tables = [r.path for r in descriptor.resources if r.name in spec.reads] + [descriptor.path]
     lock = project_root / "requirements.lock"
+    real_root = project_root.resolve()
     return key("notebook", spec.name, sha256_file(spec.path),
                {k: v for k, v in parameters.items() if k in spec.parameters},
-               digest_files([t for t in tables if t.exists()], project_root),
+               digest_files([t for t in tables if t.exists()], real_root),
                code, sha256_file(lock) if lock.exists() else "")
 
 
 class NotebookCache:
-    def __init__(self, project_root: Path):
+    """Executed notebooks by key; ``<name>-<key>.<sha256 of the content>.ipynb``, verified on read."""
+
+    def __init__(self, project_root: Path, notice: Callable[[str], None] = lambda text: None):
         self.dir = Path(project_root) / CACHE_DIR / "notebooks"
+        self.notice = notice
 
-    def path(self, name: str, cache_key: str) -> Path:
-        return self.dir / f"{name}-{cache_key[:32]}.ipynb"
+    def _prefix(self, name: str, cache_key: str) -> str:
+        return f"{name}-{cache_key[:32]}."
 
-    def get(self, name: str, cache_key: str) -> Path | None:
-        path = self.path(name, cache_key)
-        return path if path.is_file() else None
+    def get(self, name: str, cache_key: str) -> bytes | None:
+        """The executed notebook's bytes, if an intact entry exists; a bad entry is removed."""
+        prefix = self._prefix(name, cache_key)
+        for path in sorted(self.dir.glob(f"{prefix}*.ipynb")) if self.dir.is_dir() else []:
+            recorded = path.name[len(prefix):-len(".ipynb")]
+            try:
+                content = path.read_bytes()
+            except OSError:
+                continue
+            if hashlib.sha256(content).hexdigest()[:32] == recorded:
+                return content
+            self.notice(f"cache: discarded a damaged entry for {name} ({path.name}); executing it again")
+            with contextlib.suppress(OSError):
+                path.unlink()
+        return None
 
     def put(self, name: str, cache_key: str, executed: Path) -> None:
-        """Store atomically (write a temporary file, then rename); a cache write failure is not fatal."""
-        tmp = None
+        """Store atomically; a cache write failure is not fatal (it costs a re-execution next time)."""
         try:
+            content = Path(executed).read_bytes()
             self.dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
-            os.close(fd)
-            shutil.copyfile(executed, tmp)
-            os.replace(tmp, self.path(name, cache_key))
-        except OSError:  # a full disk only costs a re-execution next time
-            if tmp:
-                Path(tmp).unlink(missing_ok=True)
+            digest = hashlib.sha256(content).hexdigest()[:32]
+            atomic_write(self.dir / f"{self._prefix(name, cache_key)}{digest}.ipynb", content)
+        except OSError:
+            pass
+
+
+class ValidationStamp:
+    """"These exact bytes passed every check": lets a build skip re-checking unchanged data.
+
+    Named by, and holding, the digest of the data, the source documents and the package (the
+    validator included); an empty, touched or edited stamp does not count.
+    """
+
+    def __init__(self, data_dir: Path, seed_files: list[Path]):
+        root = Path(data_dir).resolve().parent
+        self.digest = key(dataset_hash(data_dir), [(p.relative_to(root).as_posix(), sha256_file(p))
+                                                    for p in sorted(seed_files)], package_digest())
+        self.path = root / CACHE_DIR / "validated" / self.digest
+
+    def valid(self) -> bool:
+        try:
+            return self.path.read_text(encoding="ascii").strip() == self.digest
+        except (OSError, UnicodeDecodeError):
+            return False
+
+    def record(self) -> None:
+        with contextlib.suppress(OSError):  # a read-only project only loses the shortcut
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, self.digest + "\n")

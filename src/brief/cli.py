@@ -101,7 +101,9 @@ def _raw_params(assignments, params_file) -> dict:
 @click.option("--edition", help="Build a committed edition (editions/NAME.yml); see `brief editions`.")
 @click.option("--all-editions", is_flag=True, help="Build every edition, concurrently.")
 @click.option("--since-edition", help="Compare with this edition in 'What changed' (default: the previous one).")
-def build(assignments, params_file, formats, engine, jobs, force, edition, all_editions, since_edition):
+@click.option("--timeout", type=float, default=600, show_default=True,
+              help="Seconds one notebook may run before the build stops it.")
+def build(assignments, params_file, formats, engine, jobs, force, edition, all_editions, since_edition, timeout):
     """Validate the data and parameters, execute the notebooks, render, publish into reports/.
 
     Only notebooks whose inputs changed are executed again; nothing is published unless
@@ -113,16 +115,18 @@ def build(assignments, params_file, formats, engine, jobs, force, edition, all_e
       brief build -p as_of=2024-06-30 -p mediators=united_states,germany_eu --to html
       brief build --edition 2024-12
       brief build --all-editions
+      brief build --timeout 1200    # allow a slow notebook 20 minutes
     """
     from .build import build as run_build
     from .build import build_all_editions
 
     formats = tuple(formats.split(","))
     if all_editions:
-        results = build_all_editions(formats=formats, engine=engine, jobs=jobs, force=force)
+        results = build_all_editions(formats=formats, engine=engine, jobs=jobs, force=force, timeout=timeout)
     else:
         results = [run_build(params_raw=_raw_params(assignments, params_file), formats=formats, engine=engine,
-                             jobs=jobs, force=force, edition=edition, since_edition=since_edition)]
+                             jobs=jobs, force=force, edition=edition, since_edition=since_edition,
+                             timeout=timeout)]
     for result in results:
         for path in result.outputs.values():
             click.echo(str(path.relative_to(Path.cwd().resolve()) if Path.cwd().resolve() in path.parents else path))

@@ -28,6 +28,11 @@ HTML_MIME = "text/html"
 TEXT_MIME = "text/plain"
 MARKDOWN_MIME = "text/markdown"
 
+# What a renderer reads from the project root besides the executed notebooks: the brief's
+# document and its Quarto project file.
+BRIEF_DOCUMENT = "brief.qmd"
+RENDER_INPUTS = (BRIEF_DOCUMENT, "_quarto.yml")
+
 # The key in a chart output's metadata holding {"label", "caption", "alt", "sources"}.
 OUTPUT_METADATA_KEY = "brief"
 

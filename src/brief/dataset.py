@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cache import dataset_hash
 from .dates import parse_fuzzy_date
-from .validate import DESCRIPTOR, Table, dataset_hash, latest_fact_date, validated_tables
+from .descriptor import DESCRIPTOR
+from .tables import Table
+from .validate import latest_fact_date, validated_tables
 
 TABLES = (
     "sources", "progress", "meetings", "events", "sticking_points", "sticking_point_status",

@@ -8,9 +8,12 @@ the data, volatile metadata such as timestamps and temporary paths removed).
 from __future__ import annotations
 
 import ast
-import errno
+import contextlib
 import logging
+import os
 import shutil
+import signal
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +21,8 @@ import nbformat
 
 from .contract import apply_cell_options, cell_label
 from .exceptions import BriefError, NotebookError
+from .project import display_path
+from .publish import write_error
 
 
 @dataclass(frozen=True)
@@ -55,20 +60,16 @@ def inspect(path: Path, project_root: Path) -> NotebookSpec:
     return NotebookSpec(path.stem, path, names, reads)
 
 
-def _shown(path: Path) -> str:
-    """A path as the user can type it: relative to the working directory when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _first_line(err: Exception) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else ""
 
 
-def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Path, failed_copy: Path) -> None:
-    """Run ``spec`` with the parameters it declares; on failure keep a copy at ``failed_copy``."""
+def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Path, failed_copy: Path,
+            timeout: float | None = None) -> None:
+    """Run ``spec`` with the parameters it declares; on failure keep a copy at ``failed_copy``.
+
+    ``timeout`` bounds the whole notebook (seconds): each cell may use what the earlier ones left.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -79,35 +80,75 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
 
     rel = spec.path.relative_to(project_root).as_posix()
     given = {k: v for k, v in parameters.items() if k in spec.parameters}
+    deadline = None if timeout is None else time.monotonic() + timeout
     try:
         papermill.execute_notebook(str(spec.path), str(output), parameters=given, cwd=str(project_root),
                                    kernel_name="python3", progress_bar=False, log_output=False,
                                    shutdown_kernel="immediate",  # outputs are saved; no need to wait
                                    # ipykernel warns on every start about its local TCP transport
                                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                                   **papermill_options())  # a fresh kernel forked from a warm parent
+                                   **papermill_options(),  # a fresh kernel forked from a warm parent
+                                   timeout_func=None if deadline is None
+                                   else lambda cell: max(1e-3, deadline - time.monotonic()))
     except PapermillExecutionError as err:
-        nb = nbformat.read(output, as_version=4)
-        failing = next((c for c in nb.cells if c.get("execution_count") == err.exec_count
-                        and c.cell_type == "code"), None)
-        label = cell_label(failing.source) if failing is not None else None
+        label = _failing_label(output, err.exec_count)
         where = f"cell {err.exec_count or err.cell_index}" + (f" ({label})" if label else "")
-        failed_copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(output, failed_copy)
+        _keep(output, failed_copy)
         raise NotebookError(f"notebook {rel} failed in {where}: {err.ename}: {_first_line(err.evalue) or '-'}",
-                            f"the executed notebook with the error is kept at {_shown(failed_copy)}; "
+                            f"the executed notebook with the error is kept at {display_path(failed_copy)}; "
                             "fix the data or the notebook and build again") from None
+    except TimeoutError:
+        _keep(output, failed_copy)
+        raise NotebookError(f"notebook {rel} did not finish within {timeout:g} s",
+                            f"the notebook as far as it ran is kept at {display_path(failed_copy)}; "
+                            "find the slow cell, or allow more time with brief build --timeout SECONDS") from None
     except OSError as err:
-        raise _write_error(err, output) from None
+        raise write_error(err, output) from None
     except BriefError:
         raise
-    except Exception as err:  # kernel died, timeout, …: still one readable line
+    except Exception as err:  # kernel died, …: still one readable line
         raise NotebookError(f"notebook {rel} could not be executed: {type(err).__name__}: {_first_line(err)}",
                             "run `brief build --jobs 1` to see it alone; is the python3 kernel installed?") from None
     nb = nbformat.read(output, as_version=4)
     apply_cell_options(nb)
     _strip_volatile(nb)
     write_notebook(nb, output)
+
+
+def _failing_label(output: Path, exec_count) -> str | None:
+    nb = nbformat.read(output, as_version=4)
+    failing = next((c for c in nb.cells if c.get("execution_count") == exec_count and c.cell_type == "code"), None)
+    return cell_label(failing.source) if failing is not None else None
+
+
+def _keep(output: Path, failed_copy: Path) -> None:
+    """Keep the notebook as far as it ran, for the user to open (best effort)."""
+    try:
+        failed_copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(output, failed_copy)
+    except OSError:
+        pass
+
+
+def stop_kernels() -> None:
+    """Kill every process this one started, and theirs (kernels run in their own sessions, out of
+    Ctrl-C's reach; forked kernels are grandchildren)."""
+    parents = {}
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            parents[int(stat_file.parent.name)] = int(stat_file.read_text().rsplit(")", 1)[1].split()[1])
+    found, todo = [], [os.getpid()]
+    while todo:
+        parent = todo.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found += children
+        todo += children
+    for pid in found:
+        with contextlib.suppress(OSError):
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGKILL)
+            else:
+                os.kill(pid, signal.SIGKILL)
 
 
 def _strip_volatile(nb) -> None:
@@ -125,10 +166,4 @@ def write_notebook(nb, path: Path) -> None:
     try:
         nbformat.write(nb, str(path))
     except OSError as err:
-        raise _write_error(err, path) from None
-
-
-def _write_error(err: OSError, path: Path) -> BriefError:
-    full = err.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
-    return BriefError(f"could not write {path}: {err.strerror}",
-                      "free some disk space and build again" if full else "check that the directory is writable")
+        raise write_error(err, path) from None

@@ -1,4 +1,8 @@
-"""``manifest.json``: what a published edition was built from, and the hash of every output."""
+"""``manifest.json``: what a published edition was built from, and the hash of every output.
+
+The manifest is written into the staging folder with the outputs it describes, so it is
+published by the same atomic exchange: a published manifest always matches its files.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,9 @@ import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .cache import sha256_file
+from .project import PROJECT_INPUTS, sha256_file
 
 MANIFEST = "manifest.json"
-INPUT_GLOBS = ("data/*.csv", "data/datapackage.json", "notebooks/*.ipynb", "brief.qmd", "_quarto.yml",
-               "editions/*.yml", "requirements.lock")
 
 
 def tool_versions() -> dict[str, str]:
@@ -38,31 +40,28 @@ def git_state(project_root: Path) -> dict:
         head = git("rev-parse", "HEAD")
         if head.returncode != 0:
             return {"commit": None, "dirty": None}
-        dirty = git("status", "--porcelain", "--untracked-files=no", "--", "data", "notebooks", "src",
-                    "brief.qmd", "_quarto.yml", "editions", "requirements.lock")
+        dirty = git("status", "--porcelain", "--untracked-files=no", "--", "src", *PROJECT_INPUTS)
         return {"commit": head.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
     except (OSError, subprocess.TimeoutExpired):
         return {"commit": None, "dirty": None}
 
 
-def inputs(project_root: Path) -> dict[str, str]:
-    files = sorted({p for pattern in INPUT_GLOBS for p in project_root.glob(pattern) if p.is_file()})
-    return {p.relative_to(project_root).as_posix(): sha256_file(p) for p in files}
-
-
 def outputs(edition_dir: Path) -> dict[str, str]:
-    files = sorted(p for p in edition_dir.rglob("*") if p.is_file() and p.name != MANIFEST)
+    """{path relative to the edition: sha256} of every published file except the manifest."""
+    files = sorted(p for p in Path(edition_dir).rglob("*") if p.is_file() and p.name != MANIFEST)
     return {p.relative_to(edition_dir).as_posix(): sha256_file(p) for p in files}
 
 
-def write(edition_dir: Path, record: dict) -> Path:
-    path = edition_dir / MANIFEST
-    path.write_text(json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+def serialise(record: dict) -> str:
+    return json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def read(edition_dir: Path) -> dict | None:
+    """The manifest of ``edition_dir``, or None when it is missing, unreadable or not a manifest."""
     try:
-        return json.loads((edition_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        record = json.loads((Path(edition_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
         return None
+    if not isinstance(record, dict) or not isinstance(record.get("outputs"), dict):
+        return None
+    return record

@@ -1,6 +1,6 @@
 """``brief preview``: build the HTML, serve it on localhost, rebuild on change, reload the page.
 
-The watcher polls the inputs (data/, notebooks/, brief.qmd, _quarto.yml, editions/) and calls
+The watcher polls the project's inputs (:data:`brief.project.PROJECT_INPUTS`) and calls
 the same incremental build as ``brief build`` (so a data edit re-executes only the notebooks
 that read it). A failed build — bad data, a failing notebook — is shown in the page instead of
 crashing the server; fixing the file recovers without a restart. The page polls ``/__version``
@@ -16,8 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .exceptions import BriefError
+from .project import PROJECT_INPUTS
 
-WATCHED = ("data", "notebooks", "editions", "brief.qmd", "_quarto.yml")
 RELOAD_SCRIPT = """<script>
 (function () {
   var seen = null;
@@ -33,7 +33,7 @@ RELOAD_SCRIPT = """<script>
 def fingerprint(project_root: Path) -> tuple:
     """Cheap change detector over the watched inputs (names, sizes, modification times)."""
     entries = []
-    for name in WATCHED:
+    for name in PROJECT_INPUTS:
         path = project_root / name
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:

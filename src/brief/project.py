@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import stat
 from pathlib import Path
 
+from .contract import RENDER_INPUTS
 from .exceptions import BriefError
 from .text import shown
 
-# Everything `brief build` reads from a project root (the package code aside).
-PROJECT_INPUTS = ("data", "seeds", "notebooks", "editions", "brief.qmd", "_quarto.yml", "requirements.lock")
+# Everything `brief build` reads from a project root (the package code aside): the cache key,
+# the manifest, verify, preview and git's "dirty" flag all use this one list. Every table
+# (data/), source document (seeds/), notebook and edition file lies under these folders: the
+# checks refuse a resource, seed or edition path that resolves anywhere else.
+PROJECT_INPUTS = ("data", "seeds", "notebooks", "editions", *RENDER_INPUTS, "requirements.lock")
 
 
 def display_path(path: Path) -> str:
@@ -32,6 +38,38 @@ def inside_project(root: Path, path: Path, *, what: str, error: type[BriefError]
     return real, display_path(path)
 
 
+def input_files(root: Path) -> list[Path]:
+    """Every regular file among the project's inputs, sorted; files resolving outside the project
+    (symlinks), devices and FIFOs are left out — the checks refuse them where they are used."""
+    real_root = Path(os.path.realpath(root))
+    found = []
+    for name in PROJECT_INPUTS:
+        top = Path(root) / name
+        candidates = (p for p in top.rglob("*")) if top.is_dir() else [top]
+        for path in candidates:
+            real = Path(os.path.realpath(path))
+            try:
+                regular = stat.S_ISREG(real.stat().st_mode)
+            except OSError:
+                continue
+            if regular and real.is_relative_to(real_root):
+                found.append(path)
+    return sorted(found)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def input_hashes(root: Path) -> dict[str, str]:
+    """{path relative to the project: sha256} of every input file: what a manifest records."""
+    return {p.relative_to(root).as_posix(): sha256_file(p) for p in input_files(root)}
+
+
 def copy_inputs(source: Path, dest: Path) -> Path:
     """Copy a project's inputs into ``dest`` (created), e.g. for a clean rebuild; return ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
@@ -40,5 +78,6 @@ def copy_inputs(source: Path, dest: Path) -> Path:
         if item.is_dir():
             shutil.copytree(item, dest / name)
         elif item.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(item, dest / name)
     return dest

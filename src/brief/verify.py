@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import manifest
-from .build import build
+from .build import FILE_STEM, FORMATS, build
+from .editions import check_name
 from .exceptions import BriefError
 from .progress import Progress
 from .project import copy_inputs
+from .publish import LATEST
 
 
 @dataclass(frozen=True)
@@ -33,23 +35,32 @@ def verify(*, project_root: Path | str = ".", edition: str | None = None,
     root = Path(project_root).resolve()
     reports = root / "reports"
     if edition is None:
-        latest = reports / "latest.txt"
-        if not latest.is_file():
-            raise BriefError("no edition has been built yet", "run `brief build` first")
-        edition = latest.read_text(encoding="utf-8").strip()
-    record = manifest.read(reports / edition)
+        edition = _latest(reports)
+    check_name(edition)  # a folder name under reports/, never a path
+    directory = reports / edition
+    record = manifest.read(directory) if directory.is_dir() and not directory.is_symlink() else None
     if record is None:
         raise BriefError(f"no manifest in reports/{edition}", f"build it first: brief build (edition {edition})")
-    differences = _compare(record["outputs"], manifest.outputs(reports / edition))
+    kept = {f"{FILE_STEM}-{edition}.{fmt}" for fmt in record.get("kept", [])}  # not rebuilt by that build
+    recorded = {k: v for k, v in record["outputs"].items() if k not in kept}
+    differences = _compare(record["outputs"], manifest.outputs(directory))
     with tempfile.TemporaryDirectory(prefix="brief-verify-") as tmp:
         copy = copy_inputs(root, Path(tmp) / "project")
         is_named = (root / "editions" / f"{edition}.yml").is_file()
-        result = build(project_root=copy, params_raw=None if is_named else record["parameters"],
-                       edition=edition if is_named else None, formats=record["formats"], engine=record["engine"],
-                       force=True, progress=progress)
+        result = build(project_root=copy, params_raw=None if is_named else record.get("parameters"),
+                       edition=edition if is_named else None, formats=record.get("formats", FORMATS),
+                       engine=record.get("engine", "builtin"), force=True, progress=progress)
         rebuilt = manifest.outputs(result.directory)
-    differences += [d for d in _compare(record["outputs"], rebuilt) if d not in differences]
+    differences += [d for d in _compare(recorded, rebuilt) if d not in differences]
     return differences
+
+
+def _latest(reports: Path) -> str:
+    latest = reports / LATEST
+    try:
+        return latest.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        raise BriefError("no edition has been built yet", "run `brief build` first") from None
 
 
 def _compare(recorded: dict[str, str], actual: dict[str, str]) -> list[Difference]:

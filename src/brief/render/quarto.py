@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from ..contract import RENDER_INPUTS
 from ..exceptions import RenderError
 from .builtin import split_front_matter
 from .variables import template_variables
@@ -34,8 +35,6 @@ VEGA_HEADER = "vega-header.html"  # _quarto.yml: include-in-header
 # Package folders _quarto.yml names by their place in the project (copied from the package).
 PACKAGE_DIRS = {Path(__file__).parent / "templates": "src/brief/render/templates",
                 Path(__file__).parent.parent / "fonts": "src/brief/fonts"}
-# What a render reads from the project besides _executed/ (templates and fonts come from the package).
-PROJECT_FILES = ("brief.qmd", "_quarto.yml")
 
 
 def quarto_binary() -> str:
@@ -86,7 +85,7 @@ def provide_inputs(project: Path, executed_dir: Path, variables: dict) -> None:
 
 def stage_project(project_root: Path, work: Path) -> None:
     """A private copy of the Quarto project in ``work``, with the package's templates and fonts."""
-    for name in PROJECT_FILES:
+    for name in RENDER_INPUTS:  # templates and fonts come from the package
         shutil.copy2(project_root / name, work / name)
     # The copy gets its inputs from the build, not from the pre-render step.
     config = yaml.safe_load((work / "_quarto.yml").read_text(encoding="utf-8"))

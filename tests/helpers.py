@@ -1,0 +1,209 @@
+"""Helpers shared by the tests: project copies, the real CLI, CSV edits, and a tiny synthetic project
+with a fake notebook executor and renderer for testing the build's own logic without kernels."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from brief.exceptions import NotebookError
+from brief.project import copy_inputs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# --------------------------------------------------------------------------- project copies and the CLI
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy what a build reads into ``dest`` (a fresh project root) and return it."""
+    copy_inputs(ROOT, dest)
+    (dest / "reports").mkdir(exist_ok=True)
+    return dest
+
+
+def run_brief(root: Path, *args: str, check: bool = True, **kwargs):
+    """Run the real CLI (`python -m brief.cli …`) in ``root``, as a user would."""
+    proc = subprocess.run([sys.executable, "-m", "brief.cli", *args], cwd=root, capture_output=True,
+                          text=True, **kwargs)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"brief {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def edition_outputs(root: Path) -> dict[str, Path]:
+    """The PDF and HTML of the one edition built in ``root``/reports."""
+    pdfs = sorted((root / "reports").glob("*/*.pdf"))
+    htmls = sorted((root / "reports").glob("*/*.html"))
+    assert len(pdfs) == 1 and len(htmls) == 1, (pdfs, htmls)
+    return {"pdf": pdfs[0], "html": htmls[0]}
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """sha256 of every file under ``root`` (relative names): compare before and after an operation."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(Path(root).rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def reports_digest(root: Path) -> dict[str, str]:
+    """Every published file in ``root``/reports: not lock files, the failed-notebook folder or hidden staging."""
+    reports = root / "reports"
+    return {k: v for k, v in tree_digest(reports).items()
+            if not k.startswith(".") and not k.startswith("_failed/") and "/." not in k}
+
+
+# --------------------------------------------------------------------------- CSV edits
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def write_rows(path: Path, rows) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def set_cell(root: Path, table: str, line: int, field: str, value: str) -> None:
+    """Set ``field`` on the given physical line (header = line 1) of data/<table>.csv."""
+    path = root / "data" / f"{table}.csv"
+    rows = read_rows(path)
+    rows[line - 1][rows[0].index(field)] = value
+    write_rows(path, rows)
+
+
+def cell(root: Path, table: str, line: int, field: str) -> str:
+    rows = read_rows(root / "data" / f"{table}.csv")
+    return rows[line - 1][rows[0].index(field)]
+
+
+# --------------------------------------------------------------------------- a tiny synthetic project
+
+SEED = ("The two foreign ministers met in Geneva on 3 March 2024 and agreed on the text of two articles. "
+        "Talks resumed in Almaty in May 2024. The border commissions met in June 2024.")
+
+DESCRIPTOR = {
+    "name": "tiny", "version": "0.0.1", "profile": "tabular-data-package",
+    "resources": [
+        {"name": "sources", "path": "sources.csv", "profile": "tabular-data-resource", "schema": {
+            "fields": [
+                {"name": "source_id", "type": "string", "constraints": {"required": True, "unique": True}},
+                {"name": "title", "type": "string", "constraints": {"required": True}},
+                {"name": "path", "type": "string"},
+                {"name": "url", "type": "string"},
+            ],
+            "primaryKey": ["source_id"]}},
+        {"name": "events", "path": "events.csv", "profile": "tabular-data-resource", "schema": {
+            "fields": [
+                {"name": "event_id", "type": "string",
+                 "constraints": {"required": True, "unique": True, "pattern": "[a-z0-9_]+"}},
+                {"name": "date", "type": "string", "brief": {"kind": "fuzzy-date"},
+                 "constraints": {"required": True, "pattern": "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"}},
+                {"name": "kind", "type": "string", "constraints": {"required": True, "enum": ["meeting", "talks"]}},
+                {"name": "source_id", "type": "string", "constraints": {"required": True}},
+                {"name": "quote", "type": "string", "constraints": {"required": True}},
+            ],
+            "primaryKey": ["event_id"],
+            "foreignKeys": [{"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}]}},
+    ],
+}
+
+SOURCES = [["source_id", "title", "path", "url"], ["src_a", "A report", "seeds/a.txt", ""]]
+EVENTS = [["event_id", "date", "kind", "source_id", "quote"],
+          ["ev_geneva", "2024-03-03", "meeting", "src_a", "The two foreign ministers met in Geneva on 3 March 2024"],
+          ["ev_almaty", "2024-05", "talks", "src_a", "Talks resumed in Almaty in May 2024."],
+          ["ev_border", "2024-06", "meeting", "src_a", "The border commissions met in June 2024."]]
+
+# name -> (parameters it declares, tables it reads)
+NOTEBOOKS = {"alpha": (("as_of", "since"), ("events",)),
+             "beta": (("as_of", "period"), ("sources",)),
+             "gamma": (("as_of", "mediators"), ("events", "sources"))}
+
+
+def make_notebook(parameters, reads) -> nbformat.NotebookNode:
+    params = new_code_cell("\n".join(f"{p} = None" for p in parameters), metadata={"tags": ["parameters"]})
+    body = new_code_cell("#| label: tbl-x\nprint('hello')")
+    nb = new_notebook(cells=[new_markdown_cell("# A notebook"), params, body],
+                      metadata={"brief": {"reads": list(reads)},
+                                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    for i, c in enumerate(nb.cells):
+        c["id"] = f"cell-{i}"
+    return nb
+
+
+def make_tiny_project(root: Path) -> Path:
+    """A complete, valid project of three small notebooks over two tables; returns ``root``."""
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "datapackage.json").write_text(json.dumps(DESCRIPTOR, indent=2), encoding="utf-8")
+    write_rows(root / "data" / "sources.csv", SOURCES)
+    write_rows(root / "data" / "events.csv", EVENTS)
+    (root / "seeds").mkdir()
+    (root / "seeds" / "a.txt").write_text(SEED, encoding="utf-8")
+    (root / "notebooks").mkdir()
+    for name, (parameters, reads) in NOTEBOOKS.items():
+        nbformat.write(make_notebook(parameters, reads), str(root / "notebooks" / f"{name}.ipynb"))
+    (root / "editions").mkdir()
+    (root / "editions" / "2024-05.yml").write_text('title: "May"\nas_of: 2024-05-31\n', encoding="utf-8")
+    (root / "brief.qmd").write_text("---\ntitle: Tiny\n---\n\nHello.\n", encoding="utf-8")
+    (root / "_quarto.yml").write_text("project:\n  type: default\n", encoding="utf-8")
+    (root / "requirements.lock").write_text("# nothing\n", encoding="utf-8")
+    (root / "reports").mkdir()
+    return root
+
+
+class FakeExecutor:
+    """Stands in for papermill: writes the notebook with one output naming what it was given.
+
+    ``fail`` names notebooks that raise a NotebookError; ``before`` runs first (e.g. to wait).
+    """
+
+    def __init__(self, fail: tuple[str, ...] = (), before=None):
+        self.calls: list[str] = []
+        self.timeouts: list[float | None] = []
+        self.fail, self.before = fail, before
+        self.lock = threading.Lock()
+
+    def __call__(self, spec, output: Path, parameters: dict, project_root: Path, *, failed_copy: Path,
+                 timeout: float | None = None) -> None:
+        with self.lock:
+            self.calls.append(spec.name)
+            self.timeouts.append(timeout)
+        if self.before:
+            self.before(spec)
+        if spec.name in self.fail:
+            raise NotebookError(f"notebook notebooks/{spec.name}.ipynb failed in cell 2: ValueError: boom",
+                                "fix it")
+        nb = nbformat.read(spec.path, as_version=4)
+        given = {k: v for k, v in parameters.items() if k in spec.parameters}
+        tables = {t: hashlib.sha256((project_root / "data" / f"{t}.csv").read_bytes()).hexdigest()
+                  for t in spec.reads}
+        nb.cells[-1].outputs = [new_output("display_data", data={"text/markdown": json.dumps(
+            {"parameters": given, "tables": tables}, sort_keys=True)})]
+        nbformat.write(nb, str(output))
+
+
+class FakeRenderer:
+    """Stands in for pandoc/Typst: one small file per format from the executed notebooks' bytes."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, ...]] = []
+
+    def __call__(self, *, project_root: Path, executed_dir: Path, out_dir: Path, formats, engine: str,
+                 metadata: dict) -> dict[str, Path]:
+        self.calls.append(tuple(formats))
+        digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(Path(executed_dir).glob("*.ipynb"))))
+        produced = {}
+        for fmt in formats:
+            produced[fmt] = Path(out_dir) / f"brief.{fmt}"
+            produced[fmt].write_text(f"{fmt} {engine} {digest.hexdigest()} {json.dumps(metadata, sort_keys=True)}\n",
+                                     encoding="utf-8")
+        return produced
