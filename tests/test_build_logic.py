@@ -3,10 +3,10 @@ on a tiny synthetic project with a fake executor and renderer: no kernel, no pan
 
 from __future__ import annotations
 
-import _thread
 import json
 import os
 import shutil
+import signal
 import stat
 import threading
 import time
@@ -146,9 +146,9 @@ def test_interrupt_publishes_nothing(tiny, monkeypatch):
     stopped = []
     monkeypatch.setattr("brief.execute.stop_kernels", lambda: stopped.append(True))
 
-    def ctrl_c(spec):  # Ctrl-C reaches the main thread while the notebooks run
-        _thread.interrupt_main()
-        time.sleep(0.2)
+    def ctrl_c(spec):  # Ctrl-C: SIGINT reaches the main thread while it waits for the notebooks
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)
 
     with pytest.raises(KeyboardInterrupt):
         run(tiny, executor=FakeExecutor(before=ctrl_c))
