@@ -20,8 +20,12 @@ class BriefGroup(click.Group):
         except BriefError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)
+        except click.exceptions.UsageError as err:  # a bad option or command: one line, like every error
+            where = err.ctx.command_path if err.ctx else "brief"
+            click.echo(f"error: {' '.join(err.format_message().split())} (see `{where} --help`)", err=True)
+            sys.exit(2)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-            raise  # usage errors and --help: click prints them itself
+            raise  # --help and the like: click handles them itself
         except KeyboardInterrupt:
             click.echo("interrupted: nothing was published; reports/ is as it was", err=True)
             sys.exit(130)
@@ -44,9 +48,9 @@ def main():
 
 
 @main.command()
-@click.option("--data", "data_dir", default="data", show_default=True, type=click.Path(path_type=Path),
-              help="Directory holding datapackage.json and the CSV tables.")
-def validate(data_dir: Path):
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="Directory holding datapackage.json and the CSV tables [default: the project's data/].")
+def validate(data_dir: Path | None):
     """Check the whole dataset; print every problem as file:line:field and exit 1 if any.
 
     \b
@@ -54,9 +58,10 @@ def validate(data_dir: Path):
       brief validate
       brief validate --data /tmp/copy-of-data
     """
+    from .project import find_root
     from .validate import check_dataset
 
-    tables, problems = check_dataset(data_dir)
+    tables, problems = check_dataset(data_dir or find_root() / "data")
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -119,13 +124,16 @@ def build(assignments, params_file, formats, engine, jobs, force, edition, all_e
     """
     from .build import build as run_build
     from .build import build_all_editions
+    from .project import find_root
 
+    root = find_root()
     formats = tuple(formats.split(","))
     if all_editions:
-        results = build_all_editions(formats=formats, engine=engine, jobs=jobs, force=force, timeout=timeout)
+        results = build_all_editions(project_root=root, formats=formats, engine=engine, jobs=jobs, force=force,
+                                     timeout=timeout)
     else:
-        results = [run_build(params_raw=_raw_params(assignments, params_file), formats=formats, engine=engine,
-                             jobs=jobs, force=force, edition=edition, since_edition=since_edition,
+        results = [run_build(project_root=root, params_raw=_raw_params(assignments, params_file), formats=formats,
+                             engine=engine, jobs=jobs, force=force, edition=edition, since_edition=since_edition,
                              timeout=timeout)]
     for result in results:
         for path in result.outputs.values():
@@ -143,9 +151,10 @@ def verify(edition):
     Example:
       brief build && brief verify
     """
+    from .project import find_root
     from .verify import verify as run_verify
 
-    differences = run_verify(edition=edition)
+    differences = run_verify(project_root=find_root(), edition=edition)
     for difference in differences:
         click.echo(str(difference), err=True)
     if differences:
@@ -165,8 +174,9 @@ def editions():
       brief build --edition 2024-12
     """
     from .editions import list_editions
+    from .project import find_root
 
-    listed = list_editions(Path("."))
+    listed = list_editions(find_root())
     previous = None
     for edition in listed:
         since = f", compared with {previous.name}" if previous else ", first edition"
@@ -191,8 +201,9 @@ def preview(assignments, edition, port):
     """
     from .build import build as run_build
     from .preview import serve
+    from .project import find_root
 
-    root = Path(".").resolve()
+    root = find_root()
     raw = _raw_params(assignments, None)
 
     def build_html() -> Path:

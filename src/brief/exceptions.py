@@ -47,3 +47,9 @@ class EditionError(BriefError):
     """An edition file is malformed or unknown."""
 
     exit_code = 2
+
+
+class UsageError(BriefError):
+    """A command run where it cannot work (outside a project) or asked for something impossible."""
+
+    exit_code = 2

@@ -5,19 +5,29 @@ the same incremental build as ``brief build`` (so a data edit re-executes only t
 that read it). A failed build — bad data, a failing notebook — is shown in the page instead of
 crashing the server; fixing the file recovers without a restart. The page polls ``/__version``
 and reloads itself when a new build (or a new error) is ready.
+
+The server listens on 127.0.0.1 only, answers only requests whose ``Host`` is localhost,
+127.0.0.1 or [::1] (a web page elsewhere cannot reach it through DNS rebinding), closes a
+connection that stays silent for ``READ_TIMEOUT`` seconds, and serves on a fixed pool of
+``WORKERS`` threads, dropping connections beyond what the pool can queue.
 """
 
 from __future__ import annotations
 
+import errno
 import html
 import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
-from .exceptions import BriefError
+from .exceptions import BriefError, ParameterError
 from .project import PROJECT_INPUTS
 
+ALLOWED_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+READ_TIMEOUT = 10.0
+WORKERS = 8
 RELOAD_SCRIPT = """<script>
 (function () {
   var seen = null;
@@ -79,7 +89,12 @@ class PreviewState:
 
 def _handler(state: PreviewState):
     class Handler(BaseHTTPRequestHandler):
+        timeout = READ_TIMEOUT  # seconds a connection may stay silent before it is closed
+
         def do_GET(self):  # noqa: N802 (http.server's naming)
+            if not allowed_host(self.headers.get("Host", "")):
+                self.send_error(403, "brief preview answers only to localhost")  # DNS rebinding
+                return
             if self.path.startswith("/__version"):
                 body, kind = str(state.version).encode(), "text/plain"
             elif self.path in ("/", "/index.html"):
@@ -100,6 +115,55 @@ def _handler(state: PreviewState):
     return Handler
 
 
+def allowed_host(header: str) -> bool:
+    """The Host header names this machine's loopback (with any port): the allow-list against DNS rebinding."""
+    host = header.strip().lower()
+    name = host[: host.find("]") + 1] if host.startswith("[") else host.partition(":")[0]
+    return name in ALLOWED_HOSTS
+
+
+class PreviewServer(HTTPServer):
+    """At most ``WORKERS`` requests served at once on a fixed pool; more waiting connections are closed."""
+
+    def __init__(self, address, handler):
+        self.pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="preview")
+        self.slots = threading.BoundedSemaphore(WORKERS * 2)  # being served + waiting for a worker
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address):
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)  # overloaded: drop rather than pile up threads
+            return
+        self.pool.submit(self._serve_one, request, client_address)
+
+    def _serve_one(self, request, client_address):
+        try:
+            self.finish_request(request, client_address)
+        except Exception:  # one broken connection must not stop the server
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+            self.slots.release()
+
+    def handle_error(self, request, client_address):
+        pass  # timeouts and resets of idle clients are routine: keep the terminal for the build
+
+    def server_close(self):
+        super().server_close()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def open_server(host: str, port: int) -> PreviewServer:
+    if not 0 <= port <= 65535:
+        raise ParameterError(f"--port {port} is not a port number", "use a port between 1024 and 65535, e.g. 8765")
+    try:
+        return PreviewServer((host, port), None)
+    except OSError as err:
+        fix = "choose another with --port, e.g. --port 8766" if err.errno == errno.EADDRINUSE \
+            else "choose another port with --port"
+        raise ParameterError(f"cannot serve on {host}:{port}: {err.strerror}", fix) from None
+
+
 def serve(*, project_root: Path, build_html: Callable[[], Path], host: str = "127.0.0.1", port: int = 8765,
           poll_seconds: float = 0.5, stop: threading.Event | None = None,
           echo: Callable[[str], None] = print) -> None:
@@ -107,7 +171,8 @@ def serve(*, project_root: Path, build_html: Callable[[], Path], host: str = "12
     project_root = Path(project_root)
     stop = stop or threading.Event()
     state = PreviewState()
-    server = ThreadingHTTPServer((host, port), _handler(state))
+    server = open_server(host, port)
+    server.RequestHandlerClass = _handler(state)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     echo(f"preview: serving http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")

@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 from .contract import RENDER_INPUTS
-from .exceptions import BriefError
+from .exceptions import BriefError, UsageError
 from .text import shown
 
 # Everything `brief build` reads from a project root (the package code aside): the cache key,
@@ -17,6 +17,17 @@ from .text import shown
 # (data/), source document (seeds/), notebook and edition file lies under these folders: the
 # checks refuse a resource, seed or edition path that resolves anywhere else.
 PROJECT_INPUTS = ("data", "seeds", "notebooks", "editions", *RENDER_INPUTS, "requirements.lock")
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project folder: ``start`` (default: the working directory) or the nearest folder above it
+    that holds ``data/datapackage.json`` — so brief works from anywhere inside the project."""
+    start = Path(os.path.abspath(start or Path.cwd()))
+    for folder in (start, *start.parents):
+        if (folder / "data" / "datapackage.json").is_file():
+            return folder
+    raise UsageError(f"no brief project in {start} or above it (no data/datapackage.json)",
+                     "run brief from the project folder, the one that holds data/ and notebooks/")
 
 
 def display_path(path: Path) -> str:
