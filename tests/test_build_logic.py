@@ -150,8 +150,13 @@ def test_interrupt_publishes_nothing(tiny, monkeypatch):
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(1)
 
-    with pytest.raises(KeyboardInterrupt):
-        run(tiny, executor=FakeExecutor(before=ctrl_c))
+    # A shell's background job starts with SIGINT ignored; a user at a terminal has Python's default handler.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run(tiny, executor=FakeExecutor(before=ctrl_c))
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert stopped == [True]
     assert reports_digest(tiny) == before
     assert not list((tiny / "reports").glob(".staging-*"))
