@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: brief test lint bench editions clean help
+.PHONY: brief test lint bench editions lab clean help
 
 help:
 	@echo "make brief     build the default brief into reports/ (creates .venv from requirements.lock)"
 	@echo "make test      run lint and the test suite"
 	@echo "make bench     run the benchmarks in benchmarks/"
 	@echo "make editions  build every edition in editions/"
+	@echo "make lab       open the notebooks in JupyterLab (project kernel, offline) on 127.0.0.1"
 
 # The virtualenv is rebuilt whenever the lock file changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -25,6 +26,12 @@ brief: $(STAMP)
 
 editions: $(STAMP)
 	$(BIN)/brief build --all-editions
+
+# JupyterLab on the notebooks, with this project's .venv as the python3 kernel; nothing is fetched
+# from the network (no news or update checks).
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
+	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --allow-root
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -71,11 +71,22 @@ def test_chart_bundle_carries_spec_svg_html_and_alt_text():
     assert contract.VEGALITE_MIME.startswith("application/vnd.vegalite.v") and contract.VEGALITE_MIME.endswith("+json")
     assert data[contract.VEGALITE_MIME]["encoding"]["x"]["field"] == "x"
     assert data["image/svg+xml"].lstrip().startswith("<svg")
-    assert 'vegaEmbed("#fig-test-vis"' in data["text/html"]
+    assert 'document.getElementById("fig-test-vis")' in data["text/html"] and "vegaEmbed(el" in data["text/html"]
+    assert data["image/svg+xml"] in data["text/html"]  # the static chart until (or where no) Vega draws it
     assert "<script src" not in data["text/html"]  # the page loads the Vega bundle once
     assert data["text/plain"] == "alt text"
     assert metadata == {"brief": {"label": "fig-test", "caption": "A caption", "alt": "alt text",
                                   "sources": ["src_a"]}}
+
+
+def test_chart_bundle_carries_a_narrow_variant_when_given():
+    import altair as alt
+
+    narrow = alt.Chart(alt.Data(values=[{"x": 1}])).mark_bar().encode(y="x:Q")
+    data, metadata = nbout.chart_bundle(_chart(), label="fig-n", caption="c", alt="a", sources=[], narrow=narrow)
+    assert metadata["brief"]["narrow"] == narrow.to_dict()
+    assert f"el.clientWidth < {nbout.NARROW_WIDTH} ? narrow" in data["text/html"]
+    assert '"mark": {"type": "bar"}' in data["text/html"]
 
 
 def test_chart_bundle_is_identical_across_calls():

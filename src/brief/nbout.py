@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import altair as alt
 import vl_convert
@@ -41,25 +42,42 @@ def show_markdown(text: str) -> None:
     _display({MARKDOWN_MIME: text})
 
 
+# Below this width (CSS px of the chart's box) the HTML shows a chart's narrow variant, if any.
+NARROW_WIDTH = 560
+
+
 def chart_bundle(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str,
-                 sources: list[str]) -> tuple[dict, dict]:
-    """The (data, metadata) of the one output that shows ``chart``."""
+                 sources: list[str], narrow: alt.TopLevelMixin | None = None) -> tuple[dict, dict]:
+    """The (data, metadata) of the one output that shows ``chart``.
+
+    ``narrow``: an optional re-laid-out variant for narrow screens; the HTML shows it instead of
+    ``chart`` where the chart's box is under NARROW_WIDTH pixels wide (a phone).
+    """
     spec = chart.to_dict()
     svg = vl_convert.vegalite_to_svg(spec)
     # "</script>" or "<!--" from the data must not end or confuse the <script>: every "<" (only
     # ever inside a JSON string) becomes "\u003c", the same character to JavaScript.
-    spec_js = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
+    def js(value) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
+
+    narrow_spec = narrow.to_dict() if narrow is not None else None
     element = f"{label}-vis"
-    # The chart scales down to narrow screens (the SVG has a viewBox) instead of overflowing.
+    # The static SVG is the content until Vega draws the interactive chart; where the page has no
+    # Vega (JupyterLab, which renders Vega-Lite only up to v5) it stays. The chart scales down
+    # to narrow screens (the SVG has a viewBox) instead of overflowing.
     html = (f'<div id="{element}" class="brief-chart" role="figure" aria-label="{_attr(alt)}" '
-            f'style="max-width: 100%; overflow-x: auto;"></div>\n'
-            f'<script type="text/javascript">vegaEmbed("#{element}", {spec_js}, '
-            f'{{"renderer": "svg", "actions": false}}).then(function (result) {{ '
+            f'style="max-width: 100%; overflow-x: auto;">{svg}</div>\n'
+            f'<script type="text/javascript">(function () {{ if (!window.vegaEmbed) return; '
+            f'var el = document.getElementById("{element}"), narrow = {js(narrow_spec)}; '
+            f'var spec = narrow && el.clientWidth < {NARROW_WIDTH} ? narrow : {js(spec)}; '
+            f'vegaEmbed(el, spec, {{"renderer": "svg", "actions": false}}).then(function (result) {{ '
             f'var svg = result.view.container().querySelector("svg"); '
-            f'if (svg) {{ svg.style.maxWidth = "100%"; svg.style.height = "auto"; }} }});</script>')
+            f'if (svg) {{ svg.style.maxWidth = "100%"; svg.style.height = "auto"; }} }}); }})();</script>')
     data = {VEGALITE_MIME: spec, SVG_MIME: svg, HTML_MIME: html, TEXT_MIME: alt}
-    metadata = {OUTPUT_METADATA_KEY: {"label": label, "caption": caption, "alt": alt, "sources": list(sources)}}
-    return data, metadata
+    meta = {"label": label, "caption": caption, "alt": alt, "sources": list(sources)}
+    if narrow_spec is not None:
+        meta["narrow"] = narrow_spec
+    return data, {OUTPUT_METADATA_KEY: meta}
 
 
 def _attr(text: str) -> str:
@@ -67,9 +85,10 @@ def _attr(text: str) -> str:
             .replace(">", "&gt;"))
 
 
-def show_chart(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str, sources: list[str]) -> None:
+def show_chart(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str, sources: list[str],
+               narrow: alt.TopLevelMixin | None = None) -> None:
     """Display ``chart`` as one output carrying spec, SVG, HTML and alt text (see module doc)."""
-    data, metadata = chart_bundle(chart, label=label, caption=caption, alt=alt, sources=sources)
+    data, metadata = chart_bundle(chart, label=label, caption=caption, alt=alt, sources=sources, narrow=narrow)
     _display(data, metadata)
 
 
@@ -82,7 +101,15 @@ class Context:
 
 
 def setup(as_of=None, since=None, mediators=None, period="quarter", data_dir="data") -> Context:
-    """Load and validate the data, resolve the parameters, enable the house theme."""
+    """Load and validate the data, resolve the parameters, enable the house theme.
+
+    A relative ``data_dir`` that is not in the working directory (a kernel started in
+    ``notebooks/`` by JupyterLab) is looked up from the project root.
+    """
+    if not Path(data_dir).is_absolute() and not Path(data_dir).exists():
+        from .project import find_root
+
+        data_dir = find_root() / data_dir
     ds = load_dataset(data_dir)
     params = resolve({"as_of": as_of, "since": since, "mediators": mediators, "period": period},
                      ds.latest_date())

@@ -30,6 +30,20 @@ def find_root(start: Path | None = None) -> Path:
                      "run brief from the project folder, the one that holds data/ and notebooks/")
 
 
+def find_root(start: Path | None = None) -> Path:
+    """The project root at or above ``start`` (default: the working directory).
+
+    A notebook opened in JupyterLab runs with ``notebooks/`` as its working directory; the build
+    runs it from the root. Both find ``data/`` through this.
+    """
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "datapackage.json").is_file() and (folder / "brief.qmd").is_file():
+            return folder
+    raise BriefError(f"no brief project (data/datapackage.json beside brief.qmd) at or above {here}",
+                     "open the notebook from the project's notebooks/ folder, or run from the project root")
+
+
 def display_path(path: Path) -> str:
     """``path`` as the user can type it: relative to the working directory when inside it."""
     rel = os.path.relpath(path)
