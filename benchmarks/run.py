@@ -1,27 +1,41 @@
-"""Benchmark `brief build` against a naive baseline, all measured in the same run (`make bench`).
+"""Benchmark `brief build` (`make bench`): every figure measured in the same run, on private copies.
 
-Baseline: the same notebooks run one after another with the papermill CLI, then rendered.
-Scenarios: cold build, no-op rebuild, rebuild after one edited row of meetings.csv, rebuild after
-a parameter change; plus the floor (import the libraries and build every chart in one plain
-Python process). Every figure is wall-clock seconds on a private copy of the project; ratios are
-against the baseline of the same run. Peak memory is the largest resident set of any process
-of the scenario (the build, or a notebook kernel).
+Reference points: the *baseline* (the notebooks run one after another with the papermill CLI,
+then rendered) and the *floor* (every notebook's code in one plain Python process: imports, data,
+every chart; see floor.py). Scenarios: cold build, no-op rebuild, one edited row, a parameter
+change, `brief preview` from a saved row to the rewritten page, the Quarto engine against the
+built-in one on the same executed notebooks, and cold builds of datasets with 10× and 100× the
+rows (scale.py). Each goal is a ratio within this run; the exit status is 1 if one is missed.
+Peak memory is the largest resident set of any process of a scenario (the build, the warm kernel
+parent or a kernel), from ``getrusage(RUSAGE_CHILDREN)``.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
-from brief.project import copy_inputs
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script by `make bench`
+
+from benchmarks.scale import scale_dataset  # noqa: E402
+from brief.project import copy_inputs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-GOALS = {"cold build": 0.6, "no-op rebuild": 0.05, "one-row edit (meetings)": 0.5}
+BRIEF = str(BIN / "brief")
+EDIT_MARK = "(edited for the benchmark)"
+SCALES = (10, 100)
 
 # Runs a command and reports its wall time and the peak RSS over it and all its descendants.
 MEASURE = """
@@ -36,7 +50,6 @@ BASELINE_RENDER = """
 import sys
 from pathlib import Path
 
-from brief.project import copy_inputs
 import nbformat
 from brief.contract import apply_cell_options
 from brief.render import render_brief
@@ -47,15 +60,46 @@ render_brief(project_root=Path("."), executed_dir=executed, out_dir=executed / "
              metadata={"date": "2024-12-31", "as_of": "2024-12-31", "subtitle": "baseline", "edition": "baseline"})
 """
 
-FLOOR = """
-import altair, vl_convert
-from brief import charts, nbout
-ctx = nbout.setup()
-p = ctx.params
-for figure in (charts.progress_chart(ctx.ds, p), charts.cadence_timeline(ctx.ds, p),
-               charts.cadence_counts(ctx.ds, p), charts.chain_chart(ctx.ds, p)):
-    vl_convert.vegalite_to_svg(figure.chart.to_dict())
+# Both engines render the same executed notebooks, each timed in this one process once the Vega
+# bundle (which both include, read once per process) is loaded.
+ENGINES = """
+import json, sys, tempfile, time
+from pathlib import Path
+from brief.render import render_brief
+from brief.render.vega import vega_script_tag
+edition = Path(sys.argv[1])
+metadata = json.loads((edition / "manifest.json").read_text())["render_metadata"]
+vega_script_tag()
+seconds = {}
+for engine in ("builtin", "quarto"):
+    with tempfile.TemporaryDirectory() as out:
+        t = time.perf_counter()
+        render_brief(project_root=Path("."), executed_dir=edition / "notebooks", out_dir=Path(out),
+                     engine=engine, metadata=metadata)
+        seconds[engine] = time.perf_counter() - t
+print(json.dumps(seconds))
 """
+
+
+@dataclass
+class Row:
+    name: str
+    seconds: float | None = None
+    peak_mib: float | None = None
+    details: str = ""
+    ratio: float | None = None  # seconds (or peak memory) against `of`
+    of: str = ""
+    goal: tuple[str, float] | None = None  # ("<=" or ">=", bound) on ratio
+
+    def verdict(self) -> str:
+        if self.goal is None or self.ratio is None:
+            return ""
+        op, bound = self.goal
+        met = self.ratio <= bound if op == "<=" else self.ratio >= bound
+        return f"{'≤' if op == '<=' else '≥'}{bound:g} {'ok' if met else 'MISSED'}"
+
+    def missed(self) -> bool:
+        return self.verdict().endswith("MISSED")
 
 
 def measure(cmd: list[str], cwd: Path) -> dict:
@@ -67,7 +111,11 @@ def measure(cmd: list[str], cwd: Path) -> dict:
 
 
 def fresh_project(base: Path, name: str) -> Path:
-    return copy_inputs(ROOT, base / name)
+    root = copy_inputs(ROOT, base / name)
+    # _quarto.yml runs scripts/quarto-pre-render.py, which brief.project does not list as an input.
+    if (ROOT / "scripts").is_dir() and not (root / "scripts").exists():
+        shutil.copytree(ROOT / "scripts", root / "scripts")
+    return root
 
 
 def baseline(root: Path) -> dict:
@@ -82,48 +130,174 @@ def baseline(root: Path) -> dict:
     return measure(["bash", str(script)], root)
 
 
-def executed_notebooks(root: Path) -> list[str]:
-    latest = (root / "reports" / "latest.txt").read_text().strip()
-    record = json.loads((root / "reports" / latest / "manifest.json").read_text())
-    return sorted(n for n, s in record["notebooks"].items() if s == "executed")
+def edition_dir(root: Path) -> Path:
+    return root / "reports" / (root / "reports" / "latest.txt").read_text().strip()
+
+
+def executed_notebooks(root: Path) -> str:
+    record = json.loads((edition_dir(root) / "manifest.json").read_text())
+    return "executed: " + (", ".join(sorted(n for n, s in record["notebooks"].items() if s == "executed")) or "none")
 
 
 def edit_one_meeting(root: Path) -> None:
     path = root / "data" / "meetings.csv"
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
-    rows[2][rows[0].index("about")] += " (edited for the benchmark)"
+    rows[2][rows[0].index("about")] += f" {EDIT_MARK}"
     with open(path, "w", newline="", encoding="utf-8") as f:
         csv.writer(f, lineterminator="\n").writerows(rows)
 
 
+def build_row(name: str, root: Path, *args: str) -> Row:
+    result = measure([BRIEF, "build", *args], root)
+    return Row(name, result["seconds"], result["peak_mib"], executed_notebooks(root))
+
+
+def pipeline(base: Path) -> tuple[list[Row], Path]:
+    root = fresh_project(base, "pipeline")
+    rows = [build_row("cold build", root), build_row("no-op rebuild", root)]
+    edit_one_meeting(root)
+    rows.append(build_row("one-row edit (meetings)", root))
+    rows.append(build_row("parameter change (period=month)", root, "-p", "period=month"))
+    return rows, root
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def wait_for(condition, timeout: float, what: str, step: float = 0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(step)
+    raise SystemExit(f"benchmark: timed out waiting for {what}")
+
+
+def preview(base: Path) -> Row:
+    """`brief preview`: from saving an edited row to the served page carrying the change."""
+    root = fresh_project(base, "preview")
+    url = f"http://127.0.0.1:{free_port()}"
+    server = subprocess.Popen([BRIEF, "preview", "--port", url.rsplit(":", 1)[1]], cwd=root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        first = wait_for(lambda: (v := fetch(f"{url}/__version")) not in (None, "0") and v, 300, "the first preview")
+        if "brief-error" in (fetch(url) or ""):
+            raise SystemExit("benchmark: the preview's first build failed")
+        time.sleep(1.0)  # the watcher has taken its first look at the files
+        edit_one_meeting(root)
+        saved = time.perf_counter()
+        wait_for(lambda: fetch(f"{url}/__version") != first, 300, "the preview to rebuild")
+        shown = time.perf_counter()
+        if EDIT_MARK not in (fetch(url) or ""):
+            raise SystemExit("benchmark: the preview's page does not show the edited row")
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return Row("preview: row saved → page rewritten", shown - saved, details="executed: the readers of meetings")
+
+
+def quarto_found() -> bool:
+    return bool(os.environ.get("QUARTO_PATH") or shutil.which("quarto"))
+
+
+def engines(root: Path) -> list[Row]:
+    """Render time of each engine on the same executed notebooks (the cold build's)."""
+    if not quarto_found():
+        return [Row("render, Quarto", details="not measured: no `quarto` on PATH (QUARTO_PATH unset)")]
+    out = subprocess.run([sys.executable, "-c", ENGINES, str(edition_dir(root))], cwd=root,
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark: rendering with both engines failed:\n{out.stderr[-2000:]}")
+    seconds = json.loads(out.stdout.strip().splitlines()[-1])
+    return [Row("render, built-in engine", seconds["builtin"], details="same executed notebooks, Vega bundle loaded"),
+            Row("render, Quarto", seconds["quarto"], ratio=seconds["quarto"] / seconds["builtin"], of="built-in",
+                goal=(">=", 10.0), details="same executed notebooks, Vega bundle loaded")]
+
+
+def pdf_pages(pdf: Path) -> str:
+    if not shutil.which("pdfinfo"):
+        return "? pages (no pdfinfo)"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?") + " PDF pages"
+
+
+def outputs_summary(root: Path) -> str:
+    edition = edition_dir(root)
+    html = next(edition.glob("*.html"))
+    return f"{pdf_pages(next(edition.glob('*.pdf')))}, HTML {html.stat().st_size / 1e6:.1f} MB"
+
+
+def scaled(base: Path, factor: int) -> Row:
+    root = fresh_project(base, f"scale-{factor}")
+    counts = scale_dataset(root / "data", factor)
+    check = subprocess.run([BRIEF, "validate"], cwd=root, capture_output=True, text=True)
+    if check.returncode != 0:
+        raise SystemExit(f"benchmark: the ×{factor} dataset is invalid:\n{check.stdout}{check.stderr}")
+    result = measure([BRIEF, "build"], root)
+    return Row(f"cold build, data ×{factor}", result["seconds"], result["peak_mib"],
+               f"{sum(counts.values())} rows, {outputs_summary(root)}")
+
+
+def scale_rows(base: Path, cold: Row, pipeline_root: Path) -> list[Row]:
+    rows = [Row("cold build, data ×1", cold.seconds, cold.peak_mib, outputs_summary(pipeline_root))]
+    for factor in SCALES:
+        row = scaled(base, factor)
+        row.ratio, row.of = row.seconds / cold.seconds, "×1"
+        rows.append(row)
+        memory = Row(f"peak memory, data ×{factor}", peak_mib=row.peak_mib, ratio=row.peak_mib / cold.peak_mib,
+                     of="×1")
+        if factor == 100:
+            row.goal = memory.goal = ("<=", 2.0)
+        rows.append(memory)
+    return rows
+
+
+def table(rows: list[Row]) -> str:
+    def number(value, digits):
+        return "" if value is None else f"{value:.{digits}f}"
+
+    lines = [f"{'scenario':<44} {'seconds':>8} {'peak MiB':>9} {'ratio':>7} {'of':<9} {'goal':<12} details",
+             "-" * 130]
+    for row in rows:
+        lines.append(f"{row.name:<44} {number(row.seconds, 2):>8} {number(row.peak_mib, 0):>9} "
+                     f"{number(row.ratio, 3):>7} {row.of:<9} {row.verdict():<12} {row.details}")
+    return "\n".join(lines)
+
+
 def main() -> int:
-    brief = str(BIN / "brief")
     with tempfile.TemporaryDirectory(prefix="brief-bench-") as tmp:
         base = Path(tmp)
-        rows = [("baseline (papermill CLI, sequential, then render)", baseline(fresh_project(base, "baseline")), "")]
-        root = fresh_project(base, "pipeline")
-        rows.append(("cold build", measure([brief, "build"], root), ", ".join(executed_notebooks(root))))
-        rows.append(("no-op rebuild", measure([brief, "build"], root), ", ".join(executed_notebooks(root)) or "none"))
-        edit_one_meeting(root)
-        rows.append(("one-row edit (meetings)", measure([brief, "build"], root),
-                     ", ".join(executed_notebooks(root))))
-        rows.append(("parameter change (period=month)", measure([brief, "build", "-p", "period=month"], root),
-                     ", ".join(executed_notebooks(root))))
-        rows.append(("floor: import + build every chart, one process",
-                     measure([sys.executable, "-c", FLOOR], root), ""))
-    base_seconds = rows[0][1]["seconds"]
-    print(f"{'scenario':<52} {'seconds':>8} {'ratio':>7} {'goal':>7} {'peak MiB':>9}  notebooks executed")
-    print("-" * 120)
-    failed = False
-    for name, result, notebooks in rows:
-        ratio = result["seconds"] / base_seconds
-        goal = GOALS.get(name)
-        verdict = "" if goal is None else (f"≤{goal:.2f}" + (" ok" if ratio <= goal else " MISSED"))
-        failed |= goal is not None and ratio > goal
-        print(f"{name:<52} {result['seconds']:>8.2f} {ratio:>7.3f} {verdict:>7} "
-              f"{result['peak_mib']:>9.0f}  {notebooks}")
-    return 1 if failed else 0
+        result = baseline(fresh_project(base, "baseline"))
+        base_row = Row("baseline: papermill CLI, then render", result["seconds"], result["peak_mib"])
+        result = measure([sys.executable, str(ROOT / "benchmarks" / "floor.py")], fresh_project(base, "floor"))
+        floor = Row("floor: every notebook's code, one process", result["seconds"], result["peak_mib"])
+        runs, pipeline_root = pipeline(base)
+        cold, noop, edit, parameter = runs
+        for row, reference, goal in ((cold, floor, 2.0), (edit, floor, 1.5), (parameter, floor, None),
+                                     (noop, base_row, 0.05)):
+            row.ratio, row.of = row.seconds / reference.seconds, reference.name.split(":")[0]
+            row.goal = ("<=", goal) if goal else None
+        live = preview(base)
+        live.ratio, live.of, live.goal = live.seconds / floor.seconds, "floor", ("<=", 1.5)
+        rows = [base_row, floor, *runs, live, *engines(pipeline_root), *scale_rows(base, cold, pipeline_root)]
+    print(table(rows))
+    return 1 if any(row.missed() for row in rows) else 0
 
 
 if __name__ == "__main__":

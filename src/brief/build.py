@@ -187,10 +187,13 @@ def make_plan(request: Request) -> Plan:
     """Validate the data (or trust a verified stamp), resolve parameters, inspect the notebooks."""
     from .execute import inspect
     from .forkserver import prestart
+    from .render.vega import prefetch
     from .validate import latest_fact_date, validated_tables
 
     prestart()  # the warm kernel parent imports its libraries while the build validates
     root = request.root
+    if "html" in request.formats:
+        prefetch(root / cache.CACHE_DIR)  # the Vega bundle is made by another process meanwhile
     tables = validated_tables(root / "data")
     params = resolve(request.raw, latest_fact_date(tables))
     check_window(params)

@@ -55,7 +55,7 @@ from traitlets import DottedObjectName, Type
 
 # Imported by the warm parent before it forks: what every notebook kernel needs anyway.
 WARM_IMPORTS = ("numpy", "pandas", "altair", "vl_convert", "jsonschema", "ipykernel.kernelapp",
-                "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.completer")
+                "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.completer", "networkx", "yaml")
 DISABLE_VARIABLE = "BRIEF_FORK_KERNELS"
 LAUNCHER = ("-m", "ipykernel_launcher")
 START_TIMEOUT = 60.0  # seconds for the warm parent to import and fork, before falling back
