@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -133,15 +134,15 @@ def build(*, project_root: Path | str = ".", params_raw: dict | None = None, for
         current = None if force else _if_up_to_date(request, plan.name, progress)
         if current:
             return current
-        with staging(request.reports, plan.name) as stage:
-            statuses = run_notebooks(plan, stage / "notebooks", executor, progress)
-            renders = render_outputs(plan, stage, renderer, progress)
-            atomic_write(stage / manifest.MANIFEST, manifest.serialise(manifest_record(plan, stage, statuses,
-                                                                                       renders)))
-            try:
+        try:
+            with staging(request.reports, plan.name) as stage:
+                statuses = run_notebooks(plan, stage / "notebooks", executor, progress)
+                renders = render_outputs(plan, stage, renderer, progress)
+                record = manifest_record(plan, stage, statuses, renders)
+                atomic_write(stage / manifest.MANIFEST, manifest.serialise(record))
                 publish(stage, plan.target)
-            except OSError as err:
-                raise write_error(err, plan.target) from None
+        except OSError as err:  # disk full, read-only reports/, …: nothing was published
+            raise write_error(err, request.reports) from None
     _point_latest_at(request.reports, plan.name, progress)
     progress.line(f"published {display_path(plan.target)}")
     return _result(plan.target, plan.name, statuses, tuple(renders["rendered"]), request.formats)
@@ -323,6 +324,8 @@ def run_notebooks(plan: Plan, executed_dir: Path, executor: Executor | None, pro
         statuses[spec.name] = "cached"
         progress.notebook(spec.name, "cached")
 
+    stopping = threading.Event()  # set on Ctrl-C: notebooks stopped then are not "failed"
+
     def run(spec: NotebookSpec) -> None:
         output = executed_dir / f"{spec.name}.ipynb"
         progress.notebook(spec.name, "running")
@@ -330,17 +333,18 @@ def run_notebooks(plan: Plan, executed_dir: Path, executor: Executor | None, pro
             executor(spec, output, plan.parameters, request.root, failed_copy=request.reports / FAILED_DIR /
                      output.name, timeout=request.timeout)
         except BaseException:
-            progress.notebook(spec.name, "failed")
+            if not stopping.is_set():
+                progress.notebook(spec.name, "failed")
             raise
         store.put(spec.name, keys[spec.name], output)
         statuses[spec.name] = "executed"
         progress.notebook(spec.name, "done")
 
-    _run_all(run, todo, request.jobs)
+    _run_all(run, todo, request.jobs, stopping)
     return dict(sorted(statuses.items()))
 
 
-def _run_all(run: Callable, items: list, jobs: int) -> None:
+def _run_all(run: Callable, items: list, jobs: int, stopping: threading.Event | None = None) -> None:
     """``run`` each item on ``jobs`` threads; Ctrl-C stops the kernels at once instead of waiting."""
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(items) or 1)))
     try:
@@ -349,6 +353,8 @@ def _run_all(run: Callable, items: list, jobs: int) -> None:
     except BaseException:
         from .execute import stop_kernels
 
+        if stopping is not None:
+            stopping.set()
         stop_kernels()
         pool.shutdown(wait=False, cancel_futures=True)
         raise

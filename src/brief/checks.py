@@ -175,7 +175,7 @@ def control_characters(ctx: CheckContext) -> list[Problem]:
                 if has_control_character(value):
                     code = next(f"U+{ord(c):04X}" for c in value if has_control_character(c))
                     problems.append(Problem(table.display, line, name, f"contains the control character {code}",
-                                            "remove it (it is invisible in most editors; retype the cell)"))
+                                            "remove it: it is invisible in most editors, so retype the cell"))
     return problems
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -27,6 +28,7 @@ class BriefGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # --help and the like: click handles them itself
         except KeyboardInterrupt:
+            logging.disable(logging.CRITICAL)  # kernels were killed: their clients' complaints are noise now
             click.echo("interrupted: nothing was published; reports/ is as it was", err=True)
             sys.exit(130)
         except Exception as err:

@@ -27,7 +27,7 @@ MAX_DESCRIPTOR_BYTES = 1024 * 1024
 NAME = re.compile(r"^[a-z0-9_][a-z0-9_.-]*$")
 FIELD_TYPES = {"string", "number", "integer", "boolean", "object", "array", "list", "date", "time", "datetime",
                "year", "yearmonth", "duration", "geopoint", "geojson", "any"}
-_FIX = f"correct data/{DESCRIPTOR} (see the Frictionless Table Schema)"
+_FIX = f"correct data/{DESCRIPTOR}; see the Frictionless Table Schema"
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def _resource(data_dir: Path, i: int, res, problem) -> Resource | None:
                 "use lowercase letters, digits, '_', '.' and '-'")
         return None
     needle = f'"{name}"'
-    where = f"resources[{i}] ({name})"
+    where = f"resources.{name}"
     rel = res.get("path")
     if not isinstance(rel, str) or not rel.strip():
         problem(f"{where}.path", "'path' must be one file name relative to data/", needle=needle)
@@ -149,7 +149,7 @@ def _resource(data_dir: Path, i: int, res, problem) -> Resource | None:
     real, real_data = Path(os.path.realpath(candidate)), Path(os.path.realpath(data_dir))
     if os.path.isabs(rel) or "\\" in rel or not real.is_relative_to(real_data) or real == real_data:
         problem(f"{where}.path", f"path '{shown(rel, 60)}' lies outside data/",
-                "tables live in data/ (subfolders allowed): give a path relative to data/", needle=needle)
+                "tables live in data/ or its subfolders: give a path relative to data/", needle=needle)
         return None
     schema = res.get("schema")
     if not _schema_ok(schema, f"{where}.schema", problem, needle):
@@ -214,15 +214,15 @@ def _check_references(resources: list[Resource], problem) -> None:
             if ref is not None:
                 if not isinstance(ref, dict) or not isinstance(ref.get("resource"), str) \
                         or not isinstance(ref.get("field"), str):
-                    problem(f"{res.name}.{fld['name']}.brief.references", "'references' needs 'resource' and "
+                    problem(f"resources.{res.name}.{fld['name']}.brief.references", "'references' needs 'resource' and "
                             "'field'", needle=f'"{fld["name"]}"')
                     continue
                 targets.append((ref["resource"], ref["field"]))
         for target, fields in targets:
             fields = [fields] if isinstance(fields, str) else fields
             if target not in by_name:
-                problem(f"{res.name}", f"a reference names the unknown resource '{shown(target, 40)}'",
+                problem(f"resources.{res.name}", f"a reference names the unknown resource '{shown(target, 40)}'",
                         needle=f'"{res.name}"')
             elif any(f not in by_name[target].fields() for f in fields):
-                problem(f"{res.name}", f"a reference names a field that {target} does not declare",
+                problem(f"resources.{res.name}", f"a reference names a field that {target} does not declare",
                         needle=f'"{res.name}"')

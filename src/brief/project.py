@@ -58,7 +58,7 @@ def inside_project(root: Path, path: Path, *, what: str, error: type[BriefError]
     real_root = Path(os.path.realpath(root))
     real = Path(os.path.realpath(path))
     if not real.is_relative_to(real_root):
-        raise error(f"{what} '{shown(path)}' lies outside the project",
+        raise error(f"{what} '{shown(display_path(path))}' lies outside the project",
                     "brief reads only files inside the project directory; move the file there")
     return real, display_path(path)
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .exceptions import BriefError
+from .project import display_path
 
 LATEST = "latest.txt"
 
@@ -50,7 +51,7 @@ DIR_MODE = 0o777 & ~UMASK
 def write_error(err: OSError, path: Path | str) -> BriefError:
     """An OSError while writing, as one line with the fix (disk full or not writable)."""
     full = err.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
-    where = err.filename or path
+    where = display_path(Path(err.filename)) if isinstance(err.filename, str) else display_path(Path(path))
     return BriefError(f"could not write {where}: {err.strerror or err}",
                       "free some disk space and build again" if full else "check that the directory is writable")
 

@@ -1,0 +1,77 @@
+"""Limits that only real kernels can show: a notebook's time limit, and Ctrl-C that stops the kernels at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from .helpers import make_tiny_project, reports_digest, run_brief
+
+pytestmark = pytest.mark.slow
+
+
+def sleeping_project(root: Path) -> Path:
+    make_tiny_project(root)
+    path = root / "notebooks" / "alpha.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[-1].source = "#| label: tbl-x\nimport time\ntime.sleep(120)"
+    nbformat.write(nb, str(path))
+    return root
+
+
+def processes_in(root: Path) -> list[int]:
+    """Processes whose working directory is ``root``: kernels run there."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if os.readlink(proc / "cwd") == str(root):
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_notebook_over_its_time_limit_is_stopped_with_one_line(tmp_path):
+    root = sleeping_project(tmp_path / "project")
+    before = reports_digest(root)
+    started = time.monotonic()
+    proc = run_brief(root, "build", "--to", "html", "--timeout", "5", check=False)
+    assert proc.returncode == 1 and time.monotonic() - started < 100
+    error = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert error == ["error: notebook notebooks/alpha.ipynb did not finish within 5 s (the notebook as far as it "
+                     "ran is kept at reports/_failed/alpha.ipynb; find the slow cell, or allow more time with "
+                     "brief build --timeout SECONDS)"], proc.stderr
+    assert reports_digest(root) == before
+    time.sleep(1)
+    assert processes_in(root) == []
+
+
+def test_ctrl_c_stops_the_kernels_at_once_and_publishes_nothing(tmp_path):
+    root = sleeping_project(tmp_path / "project")
+    before = reports_digest(root)
+    proc = subprocess.Popen([sys.executable, "-m", "brief.cli", "build", "--to", "html"], cwd=root, text=True,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    for line in proc.stderr:
+        if "alpha: running" in line:
+            break
+    time.sleep(3)  # the kernel is in its sleep
+    assert processes_in(root), "no kernel is running"
+    interrupted = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    rest = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert time.monotonic() - interrupted < 15
+    assert proc.returncode == 130
+    assert rest.strip().splitlines()[-1] == "interrupted: nothing was published; reports/ is as it was"
+    time.sleep(1)
+    assert processes_in(root) == []
+    assert reports_digest(root) == before
+    assert not list((root / "reports").glob(".staging-*"))
