@@ -21,27 +21,15 @@ PROJECT_INPUTS = ("data", "seeds", "notebooks", "editions", *RENDER_INPUTS, "req
 
 def find_root(start: Path | None = None) -> Path:
     """The project folder: ``start`` (default: the working directory) or the nearest folder above it
-    that holds ``data/datapackage.json`` — so brief works from anywhere inside the project."""
+    that holds ``data/datapackage.json`` — so brief works from anywhere inside the project, and a
+    notebook opened in JupyterLab (working directory ``notebooks/``) finds ``data/`` too."""
     start = Path(os.path.abspath(start or Path.cwd()))
     for folder in (start, *start.parents):
         if (folder / "data" / "datapackage.json").is_file():
             return folder
     raise UsageError(f"no brief project in {start} or above it (no data/datapackage.json)",
-                     "run brief from the project folder, the one that holds data/ and notebooks/")
-
-
-def find_root(start: Path | None = None) -> Path:
-    """The project root at or above ``start`` (default: the working directory).
-
-    A notebook opened in JupyterLab runs with ``notebooks/`` as its working directory; the build
-    runs it from the root. Both find ``data/`` through this.
-    """
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "data" / "datapackage.json").is_file() and (folder / "brief.qmd").is_file():
-            return folder
-    raise BriefError(f"no brief project (data/datapackage.json beside brief.qmd) at or above {here}",
-                     "open the notebook from the project's notebooks/ folder, or run from the project root")
+                     "run brief (or open the notebook) inside the project folder, the one that holds data/ "
+                     "and notebooks/")
 
 
 def display_path(path: Path) -> str:
