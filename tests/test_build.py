@@ -3,21 +3,17 @@
 The build's own logic (cache, incremental execution, per-format rendering, locks, publishing)
 is tested without kernels in test_build_logic.py; these tests keep the few real builds that
 check the whole pipeline: the manifest of a real build, a notebook failing in a real kernel,
-SIGKILL during a real render, and verify's clean rebuild giving byte-identical outputs.
+and verify's clean rebuild giving byte-identical outputs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 
-from .helpers import copy_project, reports_digest, run_brief, set_cell
+from .helpers import reports_digest, run_brief
 
 pytestmark = pytest.mark.slow
 
@@ -84,28 +80,6 @@ def test_failing_notebook_names_the_cell_keeps_it_and_publishes_nothing(built_de
     assert kept.is_file() and "the chain cannot be drawn" in kept.read_text()
     assert str(kept.relative_to(built_default)) in proc.stderr or str(kept) in proc.stderr
     assert reports_digest(built_default) == before
-
-
-def test_sigkill_during_render_leaves_previous_outputs_intact(tmp_path):
-    root = copy_project(tmp_path / "project")
-    run_brief(root, "build", "--to", "html")
-    before = reports_digest(root)
-    set_cell(root, "meetings", 3, "about", "An edit that forces a re-render.")
-    proc = subprocess.Popen([sys.executable, "-m", "brief.cli", "build", "--to", "html"], cwd=root,
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-    for line in proc.stderr:  # progress lines are plain when not on a terminal
-        if "rendering" in line:
-            time.sleep(0.3)
-            proc.send_signal(signal.SIGKILL)
-            break
-    proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
-    assert reports_digest(root) == before
-    staged = list((root / "reports").glob(".staging-*"))
-    assert all(not p.name.endswith((".pdf", ".html")) for p in (root / "reports").iterdir())
-    run_brief(root, "build", "--to", "html")  # the next build recovers and cleans up
-    assert not list((root / "reports").glob(".staging-*")), staged
-    assert manifest(root)["rendered"] == ["html"]
 
 
 def test_verify_rebuilds_byte_identical_outputs_and_catches_tampering(built_default):

@@ -8,8 +8,11 @@ import os
 import shutil
 import signal
 import stat
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -331,3 +334,28 @@ def test_named_editions_build_side_by_side(tiny):
                                  progress=Progress(Lines(), live=False))
     assert [r.edition for r in results] == ["2024-05"]
     assert record(tiny, "2024-05")["parameters"]["as_of"] == "2024-05-31"
+
+
+def fake_build_process(root, *args, **kwargs):
+    script = Path(__file__).parent / "fake_build.py"
+    return subprocess.Popen([sys.executable, str(script), str(root), *args], cwd=root, stderr=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, text=True, **kwargs)
+
+
+def test_sigkill_during_render_leaves_the_previous_edition_intact_and_the_next_build_recovers(tiny):
+    run(tiny)
+    before = reports_digest(tiny)
+    set_cell(tiny, "events", 3, "kind", "meeting")
+    proc = fake_build_process(tiny, "--render-seconds", "30")
+    for line in proc.stderr:  # progress lines are plain when not on a terminal
+        if "rendering" in line:
+            time.sleep(0.3)
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert reports_digest(tiny) == before
+    assert list((tiny / "reports").glob(".staging-*"))  # what the killed build left
+    _, _, renderer = run(tiny)  # the next build recovers and cleans up
+    assert renderer.calls == [("pdf", "html")]
+    assert not list((tiny / "reports").glob(".staging-*"))

@@ -1,67 +1,80 @@
-"""`brief preview`: serves the HTML on loopback, rebuilds on a data edit, shows bad data in the page."""
+"""`brief preview`'s watch-and-rebuild loop: a data edit rebuilds, bad data shows its error in the page, a fix
+recovers — with the real server and build logic, and the fake executor and renderer."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
+import http.client
+import io
+import re
+import threading
 import time
-import urllib.request
 
 import pytest
 
-from .helpers import set_cell
+from brief import preview
+from brief.build import build
+from brief.progress import Progress
 
-pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .helpers import FakeExecutor, FakeRenderer, make_tiny_project, set_cell
 
 
 def fetch(port: int) -> str:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-            return response.read().decode("utf-8")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/")
+        return conn.getresponse().read().decode("utf-8")
     except OSError:
         return ""
 
 
-def wait_for(port: int, predicate, seconds: float = 240) -> str:
+def wait_for(port: int, predicate, seconds: float = 30) -> str:
     deadline = time.monotonic() + seconds
     page = ""
     while time.monotonic() < deadline:
         page = fetch(port)
         if predicate(page):
             return page
-        time.sleep(0.5)
+        time.sleep(0.05)
     raise AssertionError(f"page did not change as expected within {seconds}s; last page starts: {page[:300]!r}")
 
 
-def test_preview_rebuilds_after_a_data_edit_and_recovers_from_bad_data(project):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "brief.cli", "preview", "--port", str(port)], cwd=project,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        first = wait_for(port, lambda p: "vegaEmbed" in p)
-        assert "/__version" in first  # the live-reload hook is injected
-        assert "PREVIEW-MARKER-7" not in first
+@pytest.fixture
+def served(tmp_path, monkeypatch):
+    root = make_tiny_project(tmp_path / "project")
+    monkeypatch.chdir(root)
+    monkeypatch.setattr("brief.forkserver.prestart", lambda: None)
+    executor, renderer = FakeExecutor(), FakeRenderer()
 
-        set_cell(project, "meetings", 7, "about", "Talks on PREVIEW-MARKER-7 and the bilateral agenda.")
-        wait_for(port, lambda p: "PREVIEW-MARKER-7" in p)
+    def build_html():
+        return build(project_root=root, formats=("html",), out_root=root / ".brief-cache" / "preview",
+                     executor=executor, renderer=renderer, progress=Progress(io.StringIO(), live=False)).outputs["html"]
 
-        set_cell(project, "meetings", 7, "format", "envoyz")
-        broken = wait_for(port, lambda p: "brief-error" in p)
-        assert "data/meetings.csv:7:format: unknown value &#x27;envoyz&#x27;" in broken
-        assert proc.poll() is None  # the server survived the bad data
+    stop, lines = threading.Event(), []
+    thread = threading.Thread(target=preview.serve, kwargs=dict(project_root=root, build_html=build_html, port=0,
+                                                                stop=stop, poll_seconds=0.05, echo=lines.append))
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not any("serving" in line for line in lines) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    port = int(re.search(r":(\d+)/", next(line for line in lines if "serving" in line)).group(1))
+    yield root, port, executor
+    stop.set()
+    thread.join(10)
 
-        set_cell(project, "meetings", 7, "format", "heads_of_state_government")
-        wait_for(port, lambda p: "PREVIEW-MARKER-7" in p and "brief-error" not in p)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+
+def test_preview_rebuilds_after_a_data_edit_and_recovers_from_bad_data(served):
+    root, port, executor = served
+    first = wait_for(port, lambda p: p.startswith("html builtin "))
+    assert "/__version" in first  # the live-reload hook is injected
+
+    set_cell(root, "events", 3, "kind", "meeting")
+    second = wait_for(port, lambda p: p.startswith("html builtin ") and p != first)
+    assert executor.calls.count("alpha") == 2 and executor.calls.count("beta") == 1  # only the readers ran again
+
+    set_cell(root, "events", 3, "kind", "summit")
+    broken = wait_for(port, lambda p: "brief-error" in p)
+    assert "data/events.csv:3:kind: unknown value &#x27;summit&#x27;" in broken
+
+    set_cell(root, "events", 3, "kind", "meeting")
+    assert wait_for(port, lambda p: p.startswith("html builtin ") and "brief-error" not in p) == second
+    assert not list((root / "reports").iterdir())  # the preview never publishes into reports/
