@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: brief test lint bench editions lab clean help
+.PHONY: brief test test-fast lint bench editions lab clean help
 
 help:
 	@echo "make brief     build the default brief into reports/ (creates .venv from requirements.lock)"
 	@echo "make test      run lint and the test suite"
+	@echo "make test-fast lint and the tests that need no kernel, renderer or browser (the edit loop)"
 	@echo "make bench     run the benchmarks in benchmarks/"
 	@echo "make editions  build every edition in editions/"
 	@echo "make lab       open the notebooks in JupyterLab (project kernel, offline) on 127.0.0.1"
@@ -38,6 +39,10 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The edit loop: everything but the tests marked slow (real kernels, pandoc/Typst, Quarto, Chromium).
+test-fast: $(STAMP) lint
+	$(BIN)/python -m pytest -m "not slow" -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -159,6 +159,23 @@ CASES = [
      ["editions"], 2, r"^error: edition file 'editions/2024-05\.yml' lies outside the project"),
     ("params file outside the project", nothing, ["build", "--params", "/etc/passwd"], 2,
      r"^error: parameters file '/etc/passwd' lies outside the project"),
+    ("resource path with a NUL", set_resource("events", "path", "events.csv\x00.txt"), ["validate"], 1,
+     r"^data/datapackage\.json:\d+:resources\.events\.path: 'path' must be one file name"),
+    ("a resource that is not a CSV: its content is never echoed", edit_all(
+        write("data/notes.txt", f"{SECRET} root:x:0:0\nmore\n"), set_resource("events", "path", "notes.txt")),
+     ["validate"], 1, r"^data/notes\.txt:1:-: column 1 of the header is not a field name"),
+    ("notebook symlinked outside", symlink("notebooks/alpha.ipynb", "secret.txt"), ["build", "-p", "period=month"],
+     1, r"^error: notebook 'notebooks/alpha\.ipynb' lies outside the project"),
+    ("brief.qmd symlinked outside", symlink("brief.qmd", "secret.txt"), ["build", "-p", "period=month"], 1,
+     r"^error: file 'brief\.qmd' lies outside the project"),
+    ("a pattern that backtracks exponentially", lambda root: descriptor(
+        root, lambda d: resource("events")(d)["schema"]["fields"][0]["constraints"].__setitem__("pattern", "(a+)+$")),
+     ["validate"], 1, r"^data/datapackage\.json:\d+:resources\.events\.schema\.fields\.event_id\.constraints\."
+     r"pattern: the pattern cannot be checked in bounded time"),
+    ("terminal escapes in a cell are printed escaped", set_cell("events", 2, "kind", "\x1b]0;pwned\x07meeting"),
+     ["validate"], 1, r"^data/events\.csv:2:kind: unknown value '\\x1b\]0;pwned\\x07meeting'"),
+    ("a bidirectional override in a cell", set_cell("sources", 2, "title", "A \u202ereport"), ["validate"], 1,
+     r"^data/sources\.csv:2:title: contains the control character U\+202E"),
     # 3. every input counts
     ("seed edited", write("seeds/a.txt", "Something else."), ["build"], 1, r"^error: 3 problem\(s\) in the dataset:$"),
     # 5. bounded inputs
@@ -245,6 +262,7 @@ def test_user_error_is_one_line_with_a_fix_and_reports_stay_intact(tiny, edit, a
     elif not lines[0].endswith("problem(s) in the dataset:"):
         assert len(lines) == 1 and lines[0].endswith(")"), stderr  # the fix, in parentheses
     assert "internal error" not in stderr and "Traceback" not in stderr
+    assert "\x1b" not in stderr and "\x00" not in stderr and "\u202e" not in stderr
     assert SECRET not in stderr + stdout and PASSWD_MARK not in stderr + stdout
     assert reports_digest(tiny) == before
 
@@ -297,3 +315,28 @@ def test_preview_port_taken_or_out_of_range(tiny):
     assert code == 2 and re.match(r"^error: cannot serve on 127\.0\.0\.1:\d+: Address already in use \(", stderr)
     code, stderr, _ = brief("preview", "--port", "70000")
     assert code == 2 and stderr.startswith("error: --port 70000 is not a port number")
+
+
+def test_verify_copies_links_as_links_so_a_link_added_after_the_build_is_refused_not_read(tiny):
+    (tiny / "data" / "events.csv").unlink()
+    (tiny / "data" / "events.csv").symlink_to(tiny.parent / "secret.txt")
+    code, stderr, stdout = brief("verify")
+    assert code == 1 and "lies outside data/" in stderr
+    assert SECRET not in stderr + stdout
+
+
+def test_parameters_reach_the_kernel_as_literals_whatever_they_hold():
+    """Edition titles and notes come from contributors; papermill writes them into the parameters cell."""
+    import ast
+
+    from papermill.translators import PythonTranslator
+
+    hostile = {"title": 'x"); import os; os.system("touch /tmp/pwned"); ("', "notes": "a\\\" \n\u2028 '''",
+               "nested": {"k\"ey": ["\\", "\")"]}}
+    code = PythonTranslator.codify(hostile)
+    for node in ast.parse(code).body:  # only assignments of literals: nothing that could run
+        assert isinstance(node, ast.Assign)
+        assert all(isinstance(n, ast.Constant | ast.Dict | ast.List | ast.expr_context) for n in ast.walk(node.value))
+    namespace: dict = {}
+    exec(compile(code, "parameters", "exec"), {}, namespace)  # noqa: S102 (the point: it is only data)
+    assert namespace == hostile

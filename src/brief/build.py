@@ -33,7 +33,7 @@ from .editions import Edition, check_name, find_edition, list_editions, previous
 from .exceptions import BriefError, ParameterError
 from .params import resolve
 from .progress import Progress
-from .project import display_path, input_hashes, sha256_file
+from .project import display_path, input_hashes, inside_project, sha256_file
 from .publish import LATEST, EditionLock, atomic_write, check_target, clean_leftovers, publish, staging, write_error
 
 if TYPE_CHECKING:
@@ -203,6 +203,9 @@ def make_plan(request: Request) -> Plan:
                 else previous_edition(list_editions(root), params.as_of))
     name = check_name(chosen.name if chosen else params.as_of.isoformat())
     specs = [inspect(p, root) for p in sorted((root / "notebooks").glob("*.ipynb"))]
+    for document in RENDER_INPUTS:  # the renderer reads them: inside the project, like every input
+        if (root / document).exists() or (root / document).is_symlink():
+            inside_project(root, root / document, what="file")
     dataset = {"version": read_descriptor(root / "data").raw.get("version"),
                "sha256": cache.dataset_hash(root / "data")}
     parameters = notebook_parameters(params, previous, chosen, engine_versions(request.engine))

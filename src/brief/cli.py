@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .exceptions import BriefError
+from .text import printable
 
 
 class BriefGroup(click.Group):
@@ -19,7 +20,7 @@ class BriefGroup(click.Group):
         try:
             return super().invoke(ctx)
         except BriefError as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(f"error: {printable(str(err))}", err=True)
             sys.exit(err.exit_code)
         except click.exceptions.UsageError as err:  # a bad option or command: one line, like every error
             where = err.ctx.command_path if err.ctx else "brief"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .problems import Problem
 from .project import display_path
-from .text import shown
+from .text import has_control_character, shown
 
 DESCRIPTOR = "datapackage.json"
 MAX_DESCRIPTOR_BYTES = 1024 * 1024
@@ -142,7 +142,7 @@ def _resource(data_dir: Path, i: int, res, problem) -> Resource | None:
     needle = f'"{name}"'
     where = f"resources.{name}"
     rel = res.get("path")
-    if not isinstance(rel, str) or not rel.strip():
+    if not isinstance(rel, str) or not rel.strip() or has_control_character(rel) or "\0" in rel:
         problem(f"{where}.path", "'path' must be one file name relative to data/", needle=needle)
         return None
     candidate = data_dir / rel
@@ -174,6 +174,12 @@ def _schema_ok(schema, where: str, problem, needle: str) -> bool:
             problem(f"{where}.fields[{j}]", "a field needs a 'name', a known 'type' and object-valued "
                     "'constraints'/'brief'", needle=needle)
             return False
+        pattern = fld.get("constraints", {}).get("pattern")
+        if pattern is not None and not _pattern_ok(pattern):
+            problem(f"{where}.fields.{fld['name']}.constraints.pattern", "the pattern cannot be checked in bounded "
+                    "time: a repeated group holds a repetition or an alternation, as in (a+)+, or it is invalid or "
+                    "over 200 characters", "simplify the pattern", needle=needle)
+            return False
         names.append(fld["name"])
     if len(set(names)) != len(names):
         problem(f"{where}.fields", "a field name is declared twice", needle=needle)
@@ -187,6 +193,55 @@ def _schema_ok(schema, where: str, problem, needle: str) -> bool:
     if not isinstance(fks, list) or not all(_foreign_key_ok(fk, names) for fk in fks):
         problem(f"{where}.foreignKeys", "each foreign key needs 'fields' of this table and a 'reference' "
                 "with 'resource' and 'fields'", needle=needle)
+        return False
+    return True
+
+
+def _nested_repetition(pattern: str) -> bool:
+    """A group that contains a repetition or an alternation and is itself repeated — (a+)+, ((ab)*)+,
+    (a|a)*: the shapes that make a backtracking matcher take exponential time on a crafted cell."""
+    stack = [False]  # per open group: does it contain a repetition?
+    starts = []  # where each open group's content starts
+    i, in_class = 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            stack.append(False)
+            starts.append(i + 1)
+        elif char == ")" and len(stack) > 1:
+            inner = stack.pop()
+            content = pattern[starts.pop(): i].removeprefix("?:")
+            repeated = pattern[i + 1: i + 2] in ("+", "*", "{")
+            if inner and repeated and not _delimited(content):
+                return True
+            stack[-1] = stack[-1] or inner
+        elif char in "+*{|":  # a repetition, or an alternation ((a|a)* is exponential too)
+            stack[-1] = True
+        i += 1
+    return False
+
+
+def _delimited(content: str) -> bool:
+    """Each repetition of the group starts with a literal character found nowhere else in it (e.g. the
+    ';' of (;[0-9]+)+), so where one repetition ends is never ambiguous."""
+    first = content[:1]
+    return (bool(first) and first not in ".^$*+?{}[]\\|()" and content[1:2] not in ("+", "*", "?", "{")
+            and first not in content[1:])
+
+
+def _pattern_ok(pattern) -> bool:
+    if not isinstance(pattern, str) or len(pattern) > 200 or _nested_repetition(pattern):
+        return False
+    try:
+        re.compile(pattern)
+    except re.error:
         return False
     return True
 

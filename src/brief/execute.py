@@ -21,8 +21,10 @@ import nbformat
 
 from .contract import apply_cell_options, cell_label
 from .exceptions import BriefError, NotebookError
-from .project import display_path
+from .project import display_path, inside_project
 from .publish import write_error
+
+MAX_NOTEBOOK_BYTES = 16 * 2**20  # a source notebook is committed without outputs: kilobytes
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,12 @@ class NotebookSpec:
 
 def inspect(path: Path, project_root: Path) -> NotebookSpec:
     rel = path.relative_to(project_root).as_posix()
+    real, _ = inside_project(project_root, path, what="notebook", error=NotebookError)
+    if not real.is_file() or real.stat().st_size > MAX_NOTEBOOK_BYTES:
+        raise NotebookError(f"{rel} is not a notebook file (or is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB)",
+                            f"restore it with `git checkout -- {rel}`")
     try:
-        nb = nbformat.read(path, as_version=4)
+        nb = nbformat.read(real, as_version=4)
     except Exception as err:  # nbformat raises JSON, validation and Unicode errors alike
         raise NotebookError(f"{rel} is not a readable notebook: {type(err).__name__}: {_first_line(err)}",
                             f"restore it with `git checkout -- {rel}` or re-save it from Jupyter") from None
@@ -125,6 +131,7 @@ def _keep(output: Path, failed_copy: Path) -> None:
     """Keep the notebook as far as it ran, for the user to open (best effort)."""
     try:
         failed_copy.parent.mkdir(parents=True, exist_ok=True)
+        failed_copy.unlink(missing_ok=True)  # a link placed there is replaced, never written through
         shutil.copyfile(output, failed_copy)
     except OSError:
         pass

@@ -34,7 +34,9 @@ def tool_versions() -> dict[str, str]:
 
 def git_state(project_root: Path) -> dict:
     def git(*args):
-        return subprocess.run(["git", *args], cwd=project_root, capture_output=True, text=True, timeout=10)
+        # No fsmonitor: a repository's config must not make `git status` run a program.
+        return subprocess.run(["git", "-c", "core.fsmonitor=false", *args], cwd=project_root, capture_output=True,
+                              text=True, timeout=10)
 
     try:
         head = git("rev-parse", "HEAD")

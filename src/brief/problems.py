@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .text import shown
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -14,4 +16,5 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.field}: {self.message} ({self.fix})"
+        # One line whatever a quoted cell holds: newlines and control characters are escaped.
+        return shown(f"{self.file}:{self.line}:{self.field}: {self.message} ({self.fix})", 10_000)

@@ -88,9 +88,10 @@ def copy_inputs(source: Path, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_INPUTS:
         item = Path(source) / name
-        if item.is_dir():
-            shutil.copytree(item, dest / name)
-        elif item.is_file():
+        # Links are copied as links, never followed: the copy is checked against the same boundary.
+        if item.is_dir() and not item.is_symlink():
+            shutil.copytree(item, dest / name, symlinks=True)
+        elif item.is_file() or item.is_symlink():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(item, dest / name)
+            shutil.copy2(item, dest / name, follow_symlinks=False)
     return dest

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import stat
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 # The brief is a curated digest: its charts and tables are drawn for tens to a few thousand rows.
 # A resource may declare its own limit in its "brief" object ({"max_rows": N}).
 DEFAULT_MAX_ROWS = 5000
+COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 
 
 @dataclass
@@ -145,8 +147,13 @@ def _check_header(resource: Resource, header: list[str], problems: list[Problem]
     for name in declared:
         if name not in header:
             problems.append(Problem(resource.display, 1, name, f"missing column '{name}'", "add it to the header row"))
-    for name in header:
-        if name not in declared:
-            hint = did_you_mean(name, [d for d in declared if d not in header])
-            problems.append(Problem(resource.display, 1, name or "-", f"unknown column '{name}'",
-                                    hint or f"remove it, or declare it in data/{DESCRIPTOR}"))
+    for number, name in enumerate(header, 1):
+        if name in declared:
+            continue
+        if not COLUMN_NAME.match(name):  # not a header at all: never echo what the file holds
+            problems.append(Problem(resource.display, 1, "-", f"column {number} of the header is not a field name",
+                                    f"the first row must name the fields declared in {DESCRIPTOR}"))
+            continue
+        hint = did_you_mean(name, [d for d in declared if d not in header])
+        problems.append(Problem(resource.display, 1, name, f"unknown column '{name}'",
+                                hint or f"remove it, or declare it in data/{DESCRIPTOR}"))

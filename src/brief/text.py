@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 
-# C0 controls except tab, newline and carriage return; DEL; C1 controls.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls except tab, newline and carriage return; DEL; C1 controls; and the bidirectional
+# embedding/override/isolate marks, which reorder what a reader sees ("Trojan Source").
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def did_you_mean(value: str, choices, *, cutoff: float = 0.5) -> str:
@@ -20,8 +21,14 @@ def has_control_character(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+def printable(text: str) -> str:
+    """``text`` with every control character written as an escape (\\x1b), so printing a message that
+    quotes data can never drive the terminal; newlines are kept."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
 def shown(value, limit: int = 80) -> str:
     """``value`` made safe to print on one line: control characters escaped, long text cut."""
-    text = str(value)
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text).replace("\n", "\\n").replace("\r", "\\r")
+    text = printable(str(value)).replace("\n", "\\n").replace("\r", "\\r")
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -58,7 +58,10 @@ def verify(*, project_root: Path | str = ".", edition: str | None = None,
 def _latest(reports: Path) -> str:
     latest = reports / LATEST
     try:
-        return latest.read_text(encoding="utf-8").strip()
+        if not latest.is_file():
+            raise OSError
+        with open(latest, encoding="utf-8") as f:
+            return f.read(256).strip()
     except (OSError, UnicodeDecodeError):
         raise BriefError("no edition has been built yet", "run `brief build` first") from None
 
