@@ -15,13 +15,18 @@ import IPython.display
 import nbformat
 
 
+def run_notebook(path: Path) -> None:
+    """Run the code cells of ``path`` top to bottom in a namespace of their own."""
+    namespace: dict = {"__name__": "__main__"}
+    for number, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if cell.cell_type == "code":
+            exec(compile(cell.source, f"{path}:cell {number}", "exec"), namespace)  # noqa: S102
+
+
 def main() -> int:
     IPython.display.display = lambda *objects, **options: None  # nothing to show, nothing to keep
     for path in sorted(Path("notebooks").glob("*.ipynb")):
-        namespace: dict = {"__name__": "__main__"}
-        for number, cell in enumerate(nbformat.read(path, as_version=4).cells):
-            if cell.cell_type == "code":
-                exec(compile(cell.source, f"{path}:cell {number}", "exec"), namespace)  # noqa: S102
+        run_notebook(path)
     return 0
 
 
