@@ -40,9 +40,10 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The edit loop: everything but the tests marked slow (real kernels, pandoc/Typst, Quarto, Chromium).
+# The edit loop: everything but the tests marked slow (real kernels, pandoc/Typst, Quarto) or needing
+# Chromium or the PDF tools; `make test` runs them all.
 test-fast: $(STAMP) lint
-	$(BIN)/python -m pytest -m "not slow" -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow and not browser and not pdftools" -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -125,6 +125,8 @@ def allowed_host(header: str) -> bool:
 class PreviewServer(HTTPServer):
     """At most ``WORKERS`` requests served at once on a fixed pool; more waiting connections are closed."""
 
+    request_queue_size = 64  # accept promptly, then drop what the pool cannot take
+
     def __init__(self, address, handler):
         self.pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="preview")
         self.slots = threading.BoundedSemaphore(WORKERS * 2)  # being served + waiting for a worker
@@ -173,7 +175,7 @@ def serve(*, project_root: Path, build_html: Callable[[], Path], host: str = "12
     state = PreviewState()
     server = open_server(host, port)
     server.RequestHandlerClass = _handler(state)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     echo(f"preview: serving http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
 
