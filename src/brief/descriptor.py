@@ -52,9 +52,6 @@ class Descriptor:
     raw: dict
     resources: tuple[Resource, ...]
 
-    def names(self) -> list[str]:
-        return [r.name for r in self.resources]
-
     def get(self, name: str) -> Resource | None:
         return next((r for r in self.resources if r.name == name), None)
 
