@@ -105,9 +105,13 @@ class Plan:
     def target(self) -> Path:
         return self.request.reports / self.name
 
-    @property
-    def stem(self) -> str:
-        return f"{FILE_STEM}-{self.name}"
+    def output(self, fmt: str) -> str:
+        return output_name(self.name, fmt)
+
+
+def output_name(edition: str, fmt: str) -> str:
+    """The published file of one format, e.g. armenia-azerbaijan-brief-2024-12.pdf: stable, shareable."""
+    return f"{FILE_STEM}-{edition}.{fmt}"
 
 
 def build(*, project_root: Path | str = ".", params_raw: dict | None = None, formats=FORMATS,
@@ -300,8 +304,7 @@ def _point_latest_at(reports: Path, name: str, progress: Progress) -> None:
 
 
 def _result(directory: Path, name: str, statuses: dict, rendered: tuple, formats) -> BuildResult:
-    stem = f"{FILE_STEM}-{name}"
-    return BuildResult(name, directory, {f: directory / f"{stem}.{f}" for f in formats}, statuses, rendered)
+    return BuildResult(name, directory, {f: directory / output_name(name, f) for f in formats}, statuses, rendered)
 
 
 # --------------------------------------------------------------------------- execute
@@ -400,7 +403,7 @@ def render_outputs(plan: Plan, stage: Path, renderer: Renderer | None, progress:
 
 def _copy_published(plan: Plan, stage: Path, fmt: str, old: dict) -> bool:
     """Copy the published output of ``fmt`` into staging if it is intact (matches its manifest)."""
-    name = f"{plan.stem}.{fmt}"
+    name = plan.output(fmt)
     source = plan.target / name
     if not source.is_file() or source.is_symlink() or old.get("outputs", {}).get(name) != sha256_file(source):
         return False  # tampered with or missing: render again
@@ -417,7 +420,7 @@ def _render(plan: Plan, stage: Path, formats: tuple[str, ...], renderer: Rendere
         produced = renderer(project_root=plan.request.root, executed_dir=stage / "notebooks", out_dir=Path(tmp),
                             formats=formats, engine=plan.request.engine, metadata=plan.metadata)
         for fmt in formats:
-            os.replace(produced[fmt], stage / f"{plan.stem}.{fmt}")
+            os.replace(produced[fmt], stage / plan.output(fmt))
 
 
 # --------------------------------------------------------------------------- manifest

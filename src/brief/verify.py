@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import manifest
-from .build import FILE_STEM, FORMATS, build
+from .build import FORMATS, build, output_name
 from .editions import check_name
 from .exceptions import BriefError
 from .progress import Progress
@@ -41,7 +41,7 @@ def verify(*, project_root: Path | str = ".", edition: str | None = None,
     record = manifest.read(directory) if directory.is_dir() and not directory.is_symlink() else None
     if record is None:
         raise BriefError(f"no manifest in reports/{edition}", f"build it first: brief build (edition {edition})")
-    kept = {f"{FILE_STEM}-{edition}.{fmt}" for fmt in record.get("kept", [])}  # not rebuilt by that build
+    kept = {output_name(edition, fmt) for fmt in record.get("kept", [])}  # not rebuilt by that build
     recorded = {k: v for k, v in record["outputs"].items() if k not in kept}
     differences = _compare(record["outputs"], manifest.outputs(directory))
     with tempfile.TemporaryDirectory(prefix="brief-verify-") as tmp:
