@@ -41,8 +41,8 @@ SCALES = (10, 100)
 MEASURE = """
 import json, resource, subprocess, sys, time
 t = time.perf_counter()
-rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-print(json.dumps({"seconds": time.perf_counter() - t, "rc": rc,
+run = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+print(json.dumps({"seconds": time.perf_counter() - t, "rc": run.returncode, "stderr": run.stderr[-3000:],
                   "peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
@@ -106,7 +106,7 @@ def measure(cmd: list[str], cwd: Path) -> dict:
     out = subprocess.run([sys.executable, "-c", MEASURE, *cmd], cwd=cwd, capture_output=True, text=True, check=True)
     result = json.loads(out.stdout)
     if result["rc"] != 0:
-        raise SystemExit(f"benchmark command failed ({result['rc']}): {' '.join(cmd)} in {cwd}")
+        raise SystemExit(f"benchmark command failed ({result['rc']}): {' '.join(cmd)} in {cwd}\n{result['stderr']}")
     return result
 
 
@@ -134,9 +134,11 @@ def edition_dir(root: Path) -> Path:
     return root / "reports" / (root / "reports" / "latest.txt").read_text().strip()
 
 
-def executed_notebooks(root: Path) -> str:
+def build_details(root: Path) -> str:
+    """Which notebooks the last build executed and which formats it rendered."""
     record = json.loads((edition_dir(root) / "manifest.json").read_text())
-    return "executed: " + (", ".join(sorted(n for n, s in record["notebooks"].items() if s == "executed")) or "none")
+    executed = [n for n, s in sorted(record["notebooks"].items()) if s == "executed"]
+    return f"executed: {', '.join(executed) or 'none'}; rendered: {', '.join(record.get('rendered') or ['none'])}"
 
 
 def edit_one_meeting(root: Path) -> None:
@@ -149,13 +151,21 @@ def edit_one_meeting(root: Path) -> None:
 
 
 def build_row(name: str, root: Path, *args: str) -> Row:
+    before = manifest_text(root)
     result = measure([BRIEF, "build", *args], root)
-    return Row(name, result["seconds"], result["peak_mib"], executed_notebooks(root))
+    details = "up to date: the published edition answered" if manifest_text(root) == before else build_details(root)
+    return Row(name, result["seconds"], result["peak_mib"], details)
+
+
+def manifest_text(root: Path) -> str | None:
+    latest = root / "reports" / "latest.txt"
+    return (edition_dir(root) / "manifest.json").read_text() if latest.is_file() else None
 
 
 def pipeline(base: Path) -> tuple[list[Row], Path]:
     root = fresh_project(base, "pipeline")
-    rows = [build_row("cold build", root), build_row("no-op rebuild", root)]
+    rows = [build_row("cold build", root), build_row("no-op rebuild", root),
+            build_row("same inputs, --to html (render reused)", root, "--to", "html")]
     edit_one_meeting(root)
     rows.append(build_row("one-row edit (meetings)", root))
     rows.append(build_row("parameter change (period=month)", root, "-p", "period=month"))
@@ -288,7 +298,7 @@ def main() -> int:
         result = measure([sys.executable, str(ROOT / "benchmarks" / "floor.py")], fresh_project(base, "floor"))
         floor = Row("floor: every notebook's code, one process", result["seconds"], result["peak_mib"])
         runs, pipeline_root = pipeline(base)
-        cold, noop, edit, parameter = runs
+        cold, noop, _, edit, parameter = runs
         for row, reference, goal in ((cold, floor, 2.0), (edit, floor, 1.5), (parameter, floor, None),
                                      (noop, base_row, 0.05)):
             row.ratio, row.of = row.seconds / reference.seconds, reference.name.split(":")[0]
