@@ -169,3 +169,32 @@ def test_the_warm_parent_is_replaced_when_the_package_changes(fresh_server, monk
     assert second is not first and second.digest == "changed"
     assert first.process.poll() is not None, "the old parent was stopped"
     assert forkserver.server() is second
+
+
+def test_an_ordinary_kernel_with_a_notice_when_the_warm_parent_cannot_start(tmp_path, fresh_server, monkeypatch,
+                                                                           capsys):
+    monkeypatch.setattr(forkserver, "_BOOT", "raise SystemExit(3)")
+    monkeypatch.setattr(forkserver, "_noticed", set())
+    probe = run_probe(tmp_path, notebook(tmp_path / "probe.ipynb", PROBE))
+    assert not probe["warm"]
+    notices = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert len(notices) == 1 and "the warm kernel parent failed" in notices[0], notices
+
+
+# What a notebook can observe of the process it runs in.
+SURROUNDINGS = """
+import json, os, signal, sys
+print(json.dumps({"path": sys.path, "cwd": os.getcwd(), "executable": sys.executable,
+                  "argv0": os.path.basename(sys.argv[0]), "environment": sorted(os.environ),
+                  "sigint": str(signal.getsignal(signal.SIGINT)), "sigchld": str(signal.getsignal(signal.SIGCHLD)),
+                  "own_session": os.getsid(0) == os.getpid(), "main": sys.modules["__main__"].__name__}))
+"""
+
+
+def test_a_forked_kernel_looks_like_an_ordinary_one_from_inside(tmp_path, fresh_server, monkeypatch):
+    forked = run_probe(tmp_path, notebook(tmp_path / "forked.ipynb", SURROUNDINGS))
+    monkeypatch.setenv(forkserver.DISABLE_VARIABLE, "0")
+    monkeypatch.setattr(forkserver, "_noticed", set())
+    ordinary = run_probe(tmp_path, notebook(tmp_path / "ordinary.ipynb", SURROUNDINGS))
+    ordinary["environment"].remove(forkserver.DISABLE_VARIABLE)
+    assert forked == ordinary

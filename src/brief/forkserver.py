@@ -307,9 +307,16 @@ def serve(control_fd: int) -> None:
     control = socket.socket(fileno=control_fd)
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # as ipykernel_launcher does: the working directory must not shadow imports
+    environment = dict(os.environ)
     for name in WARM_IMPORTS:
         with contextlib.suppress(ImportError):  # the kernel imports (and reports) it itself
             __import__(name)
+    # What importing set in the environment (debugpy sets PYDEVD_USE_FRAME_EVAL): a kernel that
+    # imported them itself would have it on top of the environment it was given.
+    import_effects = {k: v for k, v in os.environ.items() if environment.get(k) != v}
+    if threading.active_count() != 1:
+        sys.exit(f"brief: the warm kernel parent would fork with threads running "
+                 f"({', '.join(t.name for t in threading.enumerate())}); kernels start the ordinary way")
     # Out of the collector's reach: a collection in a kernel would otherwise touch, and so
     # copy, every page of the parent's heap it shares.
     gc.freeze()
@@ -320,9 +327,11 @@ def serve(control_fd: int) -> None:
         if not message:
             return  # the build closed its end
         conn = socket.socket(fileno=fds[0])
+        request = json.loads(message)
+        request["env"].update(import_effects)
         if os.fork() == 0:
             control.close()
-            _monitor(conn, json.loads(message))
+            _monitor(conn, request)
         conn.close()
 
 
