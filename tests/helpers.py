@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -18,13 +19,30 @@ from brief.exceptions import NotebookError
 from brief.project import copy_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
+# The test suite's own project data (tests/fixtures/project/README.md): tests never depend on the shipped
+# data/, so a user who edits it keeps `make test` green.
+FIXTURE = ROOT / "tests" / "fixtures" / "project"
+FIXTURE_INPUTS = ("data", "seeds", "editions", "brief.qmd")
 
 
 # --------------------------------------------------------------------------- project copies and the CLI
 
 
 def copy_project(dest: Path) -> Path:
-    """Copy what a build reads into ``dest`` (a fresh project root) and return it."""
+    """A project in ``dest``: the real notebooks, Quarto files and lock file with the fixture's data,
+    seeds, editions and brief."""
+    copy_inputs(ROOT, dest)
+    for name in FIXTURE_INPUTS:
+        target = dest / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        (shutil.copytree if (FIXTURE / name).is_dir() else shutil.copy2)(FIXTURE / name, target)
+    (dest / "reports").mkdir(exist_ok=True)
+    return dest
+
+
+def copy_shipped_project(dest: Path) -> Path:
+    """A copy of the project as shipped (its own data): only for checks of the shipped dataset itself."""
     copy_inputs(ROOT, dest)
     (dest / "reports").mkdir(exist_ok=True)
     return dest
@@ -94,15 +112,19 @@ SEED = ("The two foreign ministers met in Geneva on 3 March 2024 and agreed on t
 DESCRIPTOR = {
     "name": "tiny", "version": "0.0.1", "profile": "tabular-data-package",
     "resources": [
-        {"name": "sources", "path": "sources.csv", "profile": "tabular-data-resource", "schema": {
+        {"name": "sources", "path": "sources.csv", "profile": "tabular-data-resource", "brief": {"role": "source"},
+         "schema": {
             "fields": [
                 {"name": "source_id", "type": "string", "constraints": {"required": True, "unique": True}},
                 {"name": "title", "type": "string", "constraints": {"required": True}},
+                {"name": "date", "type": "string", "brief": {"kind": "fuzzy-date"},
+                 "constraints": {"required": True, "pattern": "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"}},
                 {"name": "path", "type": "string"},
                 {"name": "url", "type": "string"},
             ],
             "primaryKey": ["source_id"]}},
-        {"name": "events", "path": "events.csv", "profile": "tabular-data-resource", "schema": {
+        {"name": "events", "path": "events.csv", "profile": "tabular-data-resource", "brief": {"role": "fact"},
+         "schema": {
             "fields": [
                 {"name": "event_id", "type": "string",
                  "constraints": {"required": True, "unique": True, "pattern": "[a-z0-9_]+"}},
@@ -117,7 +139,7 @@ DESCRIPTOR = {
     ],
 }
 
-SOURCES = [["source_id", "title", "path", "url"], ["src_a", "A report", "seeds/a.txt", ""]]
+SOURCES = [["source_id", "title", "date", "path", "url"], ["src_a", "A report", "2024-03", "seeds/a.txt", ""]]
 EVENTS = [["event_id", "date", "kind", "source_id", "quote"],
           ["ev_geneva", "2024-03-03", "meeting", "src_a", "The two foreign ministers met in Geneva on 3 March 2024"],
           ["ev_almaty", "2024-05", "talks", "src_a", "Talks resumed in Almaty in May 2024."],

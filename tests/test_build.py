@@ -51,7 +51,7 @@ def test_parameter_errors_start_no_kernel(built_default):
         (["-p", "as_of=30/06/2024"], "error: parameter as_of: '30/06/2024' is not a date (expected YYYY-MM-DD"),
         (["-p", "since=2024-07-01", "-p", "as_of=2024-06-30"],
          "error: since (2024-07-01) is after as_of (2024-06-30)"),
-        (["-p", "mediators=united_states,nato"], "error: parameter mediators: unknown mediator 'nato'"),
+        (["-p", "mediators=colonia,nato"], "error: parameter mediators: unknown actor 'nato'"),
     ]:
         proc = run_brief(built_default, "build", *args, check=False)
         assert proc.returncode == 2

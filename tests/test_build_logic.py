@@ -319,7 +319,8 @@ def test_timeout_reaches_the_executor_and_bad_options_are_refused_before_anythin
     for kwargs, message in [({"jobs": 0}, "--jobs 0 is not a positive number"),
                             ({"timeout": 0}, "--timeout 0 is not a positive"),
                             ({"formats": ("docx",)}, "unknown output format 'docx'"),
-                            ({"params_raw": {"since": "0001-01-02"}}, "spans"),
+                            ({"params_raw": {"since": "0001-01-02"}}, "out of range"),
+                            ({"params_raw": {"since": "1900-01-02"}}, "spans"),
                             ({"edition": "2024-05", "since_edition": "../x"}, "not a valid edition name")]:
         executor = FakeExecutor()
         with pytest.raises(ParameterError if "edition" not in str(kwargs) else BriefError, match=message):

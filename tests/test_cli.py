@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from brief.cli import main
-from brief.params import SPECS
+from brief.params import describe
 
 
 @pytest.mark.parametrize("command", sorted(main.commands))
@@ -18,9 +18,10 @@ def test_every_command_has_help_with_an_example(command):
 
 def test_params_lists_type_default_and_description_of_each():
     output = CliRunner().invoke(main, ["params"]).output
-    for spec in SPECS:
-        block = output.split(spec.name + "\n", 1)[1].split("\n\n", 1)[0]
-        assert f"type:    {spec.type}" in block and f"default: {spec.default}" in block and spec.help in block
+    for spec in describe():
+        block = output.split(spec["name"] + "\n", 1)[1].split("\n\n", 1)[0]
+        assert f"type:    {spec['type']}" in block and f"default: {spec['default']}" in block
+        assert spec["help"] in block and f"-p {spec['name']}={spec['example']}" in block
 
 
 def test_unknown_command_suggests_the_closest():

@@ -14,7 +14,7 @@ def editions_built(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("editions") / "project")
     (root / "editions" / "2024-12.yml").write_text(
         (root / "editions" / "2024-12.yml").read_text(encoding="utf-8")
-        + "trend_overrides:\n  connectivity:\n    trend: deteriorated\n    reason: Kazan produced no text\n",
+        + "trend_overrides:\n  transit:\n    trend: deteriorated\n    reason: the summit produced no text\n",
         encoding="utf-8")
     proc = run_brief(root, "build", "--all-editions", "--to", "html")
     return root, proc
@@ -23,7 +23,7 @@ def editions_built(tmp_path_factory):
 def test_editions_are_listed_oldest_first(editions_built):
     root, _ = editions_built
     lines = run_brief(root, "editions").stdout.splitlines()
-    assert lines[0].startswith("2024-06  as_of 2024-06-30  Mid-year 2024, first edition")
+    assert lines[0].startswith("2024-06  as_of 2024-06-30  Mid-2024, in retrospect, first edition")
     assert lines[1].startswith("2024-12  as_of 2024-12-31  Year-end 2024, compared with 2024-06")
 
 
@@ -37,12 +37,12 @@ def test_all_editions_build_under_stable_names(editions_built):
 def test_later_edition_says_what_changed_and_shows_the_override(editions_built):
     root, _ = editions_built
     later = (root / "reports" / "2024-12" / "armenia-azerbaijan-brief-2024-12.html").read_text(encoding="utf-8")
-    assert "What changed since Mid-year 2024 (30 June 2024)" in later
-    assert "Kazan, Russia" in later and "40% (Dec 2023) → 90% (Dec 2024)" in later
-    assert "analyst override: Kazan produced no text" in later
+    assert "What changed since Mid-2024, in retrospect (30 June 2024)" in later
+    assert "Leaders met in Estria" in later and "30% of the treaty (Dec 2023) → 80% of the treaty" in later
+    assert "Analyst's assessment: the summit produced no text" in later
     first = (root / "reports" / "2024-06" / "armenia-azerbaijan-brief-2024-06.html").read_text(encoding="utf-8")
-    assert "What changed since" not in first
-    assert "Year-end 2024" in later and "Mid-year 2024" in first  # edition titles as subtitles
+    assert "What changed since 1 January 2024" in first  # no previous edition: the window's start
+    assert "Year-end 2024" in later and "Mid-2024, in retrospect" in first  # edition titles as subtitles
 
 
 def test_unknown_edition_is_a_clear_error(editions_built):

@@ -146,13 +146,18 @@ def test_apply_cell_options_leaves_other_cells_alone():
     assert nb.cells[0].source == "#| label: key-judgments\nshow_markdown(x)"
 
 
-def test_setup_resolves_parameters_from_the_data(tmp_path):
-    ctx = nbout.setup(as_of="2024-06-30", mediators="united_states,germany_eu", period="month")
-    assert ctx.params.as_of.isoformat() == "2024-06-30"
+def test_setup_resolves_parameters_from_the_data(project):
+    ctx = nbout.setup(as_of="2024-06-30", mediators="danube_council,colonia", period="month")
+    assert ctx.params.as_of.isoformat() == "2024-06-30" and ctx.params.known_by == ctx.params.as_of
     assert ctx.params.since.isoformat() == "2023-07-01"
-    assert ctx.params.mediators == ("united_states", "germany_eu")
+    assert ctx.params.mediators == ("colonia", "danube_council")  # vocabulary order
     assert alt.theme.active == "brief"
-    assert nbout.setup().params.as_of == ctx.ds.latest_date()
+    assert nbout.setup().params.as_of == ctx.ds.defaults.latest
+
+
+def test_setup_finds_the_data_from_the_notebooks_folder(project, monkeypatch):
+    monkeypatch.chdir(project / "notebooks")
+    assert nbout.setup().ds.descriptor["name"] == "fixture-arda-belor"
 
 
 CHROMIUM = "/usr/bin/chromium"

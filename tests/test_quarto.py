@@ -18,7 +18,7 @@ import pytest
 from brief.render.quarto import quarto_binary
 
 from .browser import open_page
-from .helpers import ROOT, copy_project, edition_outputs, run_brief
+from .helpers import FIXTURE, FIXTURE_INPUTS, ROOT, copy_project, edition_outputs, run_brief
 
 pytestmark = [pytest.mark.quarto, pytest.mark.slow]
 
@@ -160,9 +160,17 @@ def test_both_pdfs_as_page_images(built_default, quarto_build, artifacts):
 
 @pytest.fixture(scope="module")
 def clone(quarto, tmp_path_factory):
-    """A fresh clone of this repository's HEAD, as a user gets it."""
+    """A fresh clone of this repository's HEAD, as a user gets it — with the fixture's data committed
+    in place of the shipped data, so the comparison with the built-in build is like for like."""
     path = tmp_path_factory.mktemp("clone") / "brief"
     run("git", "clone", "--quiet", str(ROOT), str(path), check=True)
+    for name in FIXTURE_INPUTS:
+        target = path / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        (shutil.copytree if (FIXTURE / name).is_dir() else shutil.copy2)(FIXTURE / name, target)
+    run("git", "add", "-A", cwd=path, check=True)
+    run("git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "fixture data", cwd=path, check=True)
     return path
 
 

@@ -8,9 +8,10 @@ import subprocess
 
 import pytest
 
+from brief.analysis import figure_text
 from brief.dataset import load_dataset
 
-from .helpers import ROOT, edition_outputs
+from .helpers import edition_outputs
 
 pytestmark = [pytest.mark.pdftools, pytest.mark.slow]
 TOOLS = ("pdftotext", "pdffonts", "pdftoppm", "pdfinfo", "qpdf")
@@ -28,8 +29,8 @@ def run(*args) -> str:
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
-def qmd_headings() -> list[str]:
-    text = re.sub(r"```.*?```", "", (ROOT / "brief.qmd").read_text(encoding="utf-8"), flags=re.S)
+def qmd_headings(root) -> list[str]:
+    text = re.sub(r"```.*?```", "", (root / "brief.qmd").read_text(encoding="utf-8"), flags=re.S)
     body = text.split("\n---", 2)[-1]
     headings = [re.sub(r"\s*\{.*\}\s*$", "", m.group(1)).strip()
                 for m in re.finditer(r"^#{1,3} (.+)$", body, re.M)]
@@ -40,15 +41,16 @@ def flat(text: str) -> str:
     return " ".join(re.sub("\u00ad\\s*", "", text).split())  # undo hyphenation at line ends
 
 
-def test_pdf_text_has_every_heading_key_numbers_and_sources(pdf):
+def test_pdf_text_has_every_heading_key_numbers_and_sources(pdf, built_default):
     text = flat(run("pdftotext", "-layout", str(pdf), "-"))
-    headings = qmd_headings()
+    headings = qmd_headings(built_default)
     assert len(headings) >= 6
     for heading in headings:
         assert flat(heading) in text, f"heading {heading!r} not in the PDF text"
-    ds = load_dataset(ROOT / "data")
-    shares = ds["progress"][ds["progress"]["metric"] == "share_agreed_pct"]
-    assert f"{shares['value'].max():g}%" in text
+    ds = load_dataset(built_default / "data")
+    latest = ds["progress"][ds["progress"]["date_end"] == ds["progress"]["date_end"].max()]
+    for _, row in latest.iterrows():  # every latest figure, written the metric's way
+        assert flat(figure_text(row, ds.vocab["metrics"])) in text
     for _, source in ds["sources"].iterrows():
         assert flat(source["cite_as"]) in text or flat(source["title"]) in text
 

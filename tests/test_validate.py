@@ -25,25 +25,27 @@ def validate(root):
     return result.exit_code, result.stderr.splitlines()
 
 
-def test_shipped_data_is_valid(project):
+def test_fixture_data_is_valid(project):
     code, errors = validate(project)
     assert (code, errors) == (0, [])
 
 
-def test_every_quote_is_found_in_its_cited_seed():
+def test_every_quote_is_found_in_its_cited_seed(project):
+    """The quote check itself, against an independent reading of the fixture's seeds."""
     from brief.checks import normalise_text
 
-    tables, problems = check_dataset(ROOT / "data")
+    tables, problems = check_dataset(project / "data")
     assert problems == []
-    seeds = {row["source_id"]: normalise_text((ROOT / row["path"]).read_text(encoding="utf-8"))
+    seeds = {row["source_id"]: normalise_text((project / row["path"]).read_text(encoding="utf-8"))
              for row in tables["sources"].rows}
     checked = 0
     for table in tables.values():
         for row in table.rows:
-            if "quote" in row:
-                assert normalise_text(row["quote"]) in seeds[row["source_id"]], (table.name, row)
+            if row.get("quote") and row.get("source_id") in seeds:
+                for part in re.split(r"\s*…\s*", row["quote"]):
+                    assert normalise_text(part) in seeds[row["source_id"]], (table.name, row)
                 checked += 1
-    assert checked > 80
+    assert checked > 40
 
 
 @pytest.mark.parametrize(("table", "line", "field", "value", "expected"), [
@@ -57,30 +59,26 @@ def test_every_quote_is_found_in_its_cited_seed():
      "data/events.csv:4:date: 'April 2024' is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD "
      "(write e.g. 2024-04-19, or 2024-04 / 2024 when the source is vaguer)"),
     ("progress", 3, "value", "140",
-     "data/progress.csv:3:value: a share of 140% is over 100% "
-     "(write the percentage agreed, between 0 and 100)"),
-    ("progress", 5, "value", "18",
-     "data/progress.csv:5:value: articles agreed (18) exceed articles total (17) "
-     "(check both figures against the source)"),
+     "data/progress.csv:3:value: 140 is above the maximum of metric 'share' (100) "
+     "(check the figure against the source)"),
+    ("progress", 4, "value", "18",
+     "data/progress.csv:4:value: 18 exceeds the total 15 (check both figures against the source)"),
     ("progress", 2, "value", "forty",
      "data/progress.csv:2:value: 'forty' is not a valid number (write a number such as 40)"),
-    ("meetings", 4, "format", "foreign_minister",
-     "data/meetings.csv:4:format: unknown value 'foreign_minister' (did you mean 'foreign_ministers'? "
-     "allowed: heads_of_state_government, foreign_ministers, deputy_prime_ministers, envoys)"),
-    ("meetings", 5, "mediator", "united_state",
-     "data/meetings.csv:5:mediator: unknown value 'united_state' (did you mean 'united_states'? allowed: "
-     "bilateral, united_states, germany_eu, russia, osce_minsk_group, turkey, summit_host)"),
-    ("meetings", 6, "place", "",
-     "data/meetings.csv:6:place: a value is required (fill in place)"),
-    ("meetings", 2, "source_id", "src_review_2042",
-     "data/meetings.csv:2:source_id: unknown source_id 'src_review_2042' (not in sources.csv) "
-     "(did you mean 'src_review_2024'?)"),
-    ("chain_edges", 3, "to_node", "regional_rebalance",
-     "data/chain_edges.csv:3:to_node: unknown node_id 'regional_rebalance' (not in chain_nodes.csv) "
-     "(did you mean 'regional_rebalancing'?)"),
-    ("sticking_point_status", 2, "point_id", "sp_nowhere",
-     "data/sticking_point_status.csv:2:point_id: unknown point_id 'sp_nowhere' (not in "
-     "sticking_points.csv) (add a row to sticking_points.csv first, or correct the reference)"),
+    ("meetings", 4, "format", "minister",
+     "data/meetings.csv:4:format: unknown format_id 'minister' (not in formats.csv) (did you mean 'ministers'?)"),
+    ("meetings", 3, "mediators", "danube_counsil",
+     "data/meetings.csv:3:mediators: unknown actor_id 'danube_counsil' (not in actors.csv) "
+     "(did you mean 'danube_council'?)"),
+    ("meetings", 2, "place", "",
+     "data/meetings.csv:2:place: a value is required (fill in place)"),
+    ("meetings", 2, "source_id", "src_alfa",
+     "data/meetings.csv:2:source_id: unknown source_id 'src_alfa' (not in sources.csv) (did you mean 'src_alpha'?)"),
+    ("chain_edges", 3, "to_node", "fx_n_treat",
+     "data/chain_edges.csv:3:to_node: unknown node_id 'fx_n_treat' (not in chain_nodes.csv) "
+     "(did you mean 'fx_n_treaty'?)"),
+    ("events", 2, "tracks", "treaty;frontear",
+     "data/events.csv:2:tracks: unknown track_id 'frontear' (not in tracks.csv) (did you mean 'frontier'?)"),
 ])
 def test_bad_value_is_reported_at_its_cell(project, table, line, field, value, expected):
     set_cell(project, table, line, field, value)
@@ -94,35 +92,44 @@ def test_duplicate_id_names_both_lines(project):
     set_cell(project, "meetings", 4, "meeting_id", cell(project, "meetings", 2, "meeting_id"))
     code, errors = validate(project)
     assert code == 1
-    assert errors[0] == ("data/meetings.csv:4:meeting_id: duplicate meeting_id 'mt_2024_02_munich' "
+    assert errors[0] == ("data/meetings.csv:4:meeting_id: duplicate meeting_id 'fx_mt_colmar' "
                          "(first on line 2) (give every row a unique meeting_id)")
 
 
 def test_quote_not_in_source_is_reported_without_saying_how_much_matched(project):
     quote = cell(project, "progress", 2, "quote")
-    set_cell(project, "progress", 2, "quote", quote.replace("40%", "45%"))
+    set_cell(project, "progress", 2, "quote", quote.replace("30%", "35%"))
     code, errors = validate(project)
     assert code == 1
-    assert errors[0] == ("data/progress.csv:2:quote: quote not found in seeds/000_c4b033e143472301.txt "
-                         "(copy the passage verbatim from the source)")
+    assert errors[0] == ("data/progress.csv:2:quote: quote not found in seeds/alpha.txt "
+                         "(copy the passage verbatim from the source ('…' may join passages that appear in this "
+                         "order))")
+
+
+def test_quote_passages_joined_by_an_ellipsis_must_appear_in_order(project):
+    set_cell(project, "meetings", 2, "quote", "Colonia hosted the leaders … in Colmar in March 2024")
+    assert validate(project) == (0, [])
+    set_cell(project, "meetings", 2, "quote", "in Colmar in March 2024 … Colonia hosted the leaders")
+    code, errors = validate(project)
+    assert code == 1 and errors[0].startswith("data/meetings.csv:2:quote: quote not found in seeds/alpha.txt")
 
 
 def test_typographic_quotes_and_dashes_and_spacing_are_normalised(project):
-    quote = cell(project, "events", 2, "quote")  # contains a typographic apostrophe
-    set_cell(project, "events", 2, "quote", "  " + quote.replace("’", "'").replace(" ", "  ") + " ")
+    quote = cell(project, "positions", 2, "quote")
+    set_cell(project, "positions", 2, "quote", "  " + quote.replace("Colonia", "Colonia").replace(" ", "  ") + " ")
     assert validate(project) == (0, [])
 
 
 def test_cycle_in_dependency_chain(project):
     path = project / "data" / "chain_edges.csv"
     rows = read_rows(path)
-    rows.append(["comprehensive_peace_deal", "framework_agreement", "enables", "test", rows[1][4], rows[1][5]])
+    rows.append(["fx_e_back", "2024-06", "", "fx_n_settlement", "fx_n_normal", "helps", "test", *rows[-1][7:]])
     write_rows(path, rows)
     code, errors = validate(project)
     assert code == 1
-    assert errors[0] == (f"data/chain_edges.csv:{len(rows)}:to_node: edge comprehensive_peace_deal → "
-                         "framework_agreement closes a cycle: comprehensive_peace_deal → framework_agreement "
-                         "→ comprehensive_peace_deal (the chain must be acyclic: remove or reverse one of these edges)")
+    assert errors[0] == (f"data/chain_edges.csv:{len(rows)}:to_node: edge fx_n_settlement → fx_n_normal closes a "
+                         "cycle: fx_n_settlement → fx_n_normal → fx_n_settlement (the chain must be acyclic: remove or "
+                         "reverse one of these edges)")
 
 
 def test_missing_and_unknown_columns(project):
@@ -141,7 +148,7 @@ def test_missing_and_unknown_columns(project):
 def test_non_utf8_file_names_the_line(project):
     path = project / "data" / "meetings.csv"
     lines = path.read_bytes().split(b"\n")
-    lines[2] = lines[2].replace(b"Berlin", b"Berl\xefn")  # Latin-1 i-diaeresis
+    lines[2] = lines[2].replace(b"Vell", b"V\xefll")  # Latin-1 i-diaeresis
     path.write_bytes(b"\n".join(lines))
     code, errors = validate(project)
     assert code == 1
@@ -168,16 +175,17 @@ def test_line_numbers_count_physical_lines_with_multiline_cells(project):
     set_cell(project, "meetings", 2, "about", "first line\nsecond line")
     set_cell(project, "meetings", 3, "format", "envoy")
     code, errors = validate(project)
-    assert errors[0].startswith("data/meetings.csv:4:format: unknown value 'envoy'")
+    assert errors[0].startswith("data/meetings.csv:4:format: unknown format_id 'envoy'")
 
 
 def test_cli_process_exits_1_without_traceback(project):
-    set_cell(project, "meetings", 3, "track", "borders")
+    set_cell(project, "meetings", 3, "tracks", "frontiers")
     proc = subprocess.run([sys.executable, "-m", "brief.cli", "validate"], capture_output=True,
                           text=True, cwd=project)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.startswith("data/meetings.csv:3:track: unknown value 'borders' (did you mean 'border'?")
+    assert proc.stderr.startswith("data/meetings.csv:3:tracks: unknown track_id 'frontiers' (not in tracks.csv) "
+                                  "(did you mean 'frontier'?)")
 
 
 LINE = re.compile(r"^data/[a-z_]+\.(csv|json):\d+:[A-Za-z_+\-]+: .+ \(.+\)$", re.S)

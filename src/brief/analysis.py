@@ -1,14 +1,13 @@
-"""Pure functions over the Dataset and the Params: what the charts and the prose show.
+"""Pure functions of the edition context: what the charts and the prose show.
 
 Rules shared by every function:
 
-* a fact is known on ``as_of`` only when its whole period has ended (``date_end <= as_of``);
+* only facts in the edition's view count (``ctx.facts``: happened by ``as_of``, known by
+  ``known_by``);
 * a meeting is *in the window* when its whole period lies within ``[since, as_of]`` — a
   meeting dated only "2022" is not counted in a window that starts in mid-2022;
+* labels, order, colours and rule flags come from the vocabulary, never from code;
 * every result is sorted (by date, then id), so the same inputs give the same outputs.
-
-The functions read tables only through ``ds[name]`` and ``ds.known_on(name, …)``, which is
-what the notebooks' ``reads`` declarations are checked against.
 """
 
 from __future__ import annotations
@@ -19,32 +18,101 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from .dataset import Dataset
-from .params import Params
+from .context import Context
 
 NO_RECORD = "no record"
 # What every chart and sentence says instead of an empty axis or a crash.
 NO_DATA = "No data in this window"
-# Sticking-point statuses that count as unresolved "open" points in the key judgments.
-OPEN_STATUSES = ("open", "impasse")
-# Edges that make the target wait for the source.
-BLOCKING_RELATIONS = ("precondition_of", "conditioned_on")
 
 
-def _sorted(df: pd.DataFrame, id_column: str) -> pd.DataFrame:
+def by_date(df: pd.DataFrame, id_column: str) -> pd.DataFrame:
     return df.sort_values(["date_start", "date_end", id_column], kind="stable").reset_index(drop=True)
 
 
-def progress_known(ds: Dataset, params: Params) -> pd.DataFrame:
-    """Progress figures known on ``as_of`` (all metrics), oldest first."""
-    return _sorted(ds.known_on("progress", params.as_of), "progress_id")
+# --------------------------------------------------------------------------- figures
 
 
-def meetings_in_window(ds: Dataset, params: Params) -> pd.DataFrame:
-    """Meetings wholly within ``[since, as_of]`` whose mediator is among ``params.mediators``."""
-    df = ds.known_on("meetings", params.as_of)
-    df = df[(df["date_start"] >= params.since) & df["mediator"].isin(params.mediators)]
-    return _sorted(df, "meeting_id")
+def figure_text(row, metrics) -> str:
+    """'90% of the text', '15 of 17 points': the metric's own format, filled in."""
+    fmt = str(metrics[row["metric"]]["format"])
+    total = "" if pd.isna(row.get("total")) or row.get("total") == "" else f"{float(row['total']):g}"
+    return fmt.replace("{value}", f"{float(row['value']):g}").replace("{total}", total)
+
+
+def share_of_whole(row, metrics) -> float | None:
+    """The figure as a share (0–1) of the whole, for metrics declared comparable; else None."""
+    metric = metrics[row["metric"]]
+    if not metric["comparable"]:
+        return None
+    whole = metric.get("maximum") or (None if pd.isna(row.get("total")) else row.get("total"))
+    return float(row["value"]) / float(whole) if whole else None
+
+
+def progress(ctx: Context) -> pd.DataFrame:
+    """Figures in the view, oldest first, with measure, figure text and share of the whole."""
+    df = by_date(ctx.facts("progress"), "progress_id")
+    metrics = ctx.vocab["metrics"]
+    df["measure"] = [metrics[m]["measure"] for m in df["metric"]]
+    df["figure"] = [figure_text(r, metrics) for _, r in df.iterrows()]
+    df["share"] = [share_of_whole(r, metrics) for _, r in df.iterrows()]
+    return df
+
+
+@dataclass(frozen=True)
+class MeasureState:
+    """The latest figures of one measure (several when stated for the same period) and what they replace."""
+
+    measure: str
+    label: str  # the short label of the measure's first metric (vocabulary order)
+    latest: pd.DataFrame
+    replaced: pd.DataFrame
+
+
+def measure_states(ctx: Context) -> list[MeasureState]:
+    """Per measure (in metric order): the latest figures and the figures they supersede.
+
+    A figure supersedes the figures of earlier periods of the same measure, and any figure it
+    names in ``supersedes`` (which may be of another measure). Figures stated for the same
+    period do not supersede each other: they are reported together.
+    """
+    df = progress(ctx)
+    named = set(df["supersedes"]) - {""}
+    states = []
+    order = {m: i for i, m in enumerate(ctx.vocab["metrics"].ids())}
+    for measure, group in sorted(df.groupby("measure"), key=lambda item: min(order[m] for m in item[1]["metric"])):
+        current = group[~group["progress_id"].isin(named)]
+        if current.empty:
+            continue
+        last_end = current["date_end"].max()
+        latest = current[current["date_end"] == last_end]
+        latest = latest.assign(metric_order=latest["metric"].map(order)).sort_values(
+            ["metric_order", "progress_id"]).drop(columns="metric_order")
+        earlier = group[group["date_end"] < last_end]
+        previous = earlier[earlier["date_end"] == earlier["date_end"].max()] if not earlier.empty else earlier
+        explicit = df[df["progress_id"].isin(set(latest["supersedes"]) - {""})]
+        replaced = pd.concat([previous, explicit]).drop_duplicates("progress_id")
+        first = min(group["metric"], key=order.get)
+        states.append(MeasureState(measure, str(ctx.vocab["metrics"][first]["short_label"]),
+                                   latest.reset_index(drop=True), by_date(replaced, "progress_id")))
+    return states
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+def selected_mediators(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
+    """Meetings whose mediators are among ``params.mediators`` (``none`` selects meetings with none named)."""
+    from .params import NO_MEDIATOR
+
+    selected = set(ctx.params.mediators)
+    chosen = [bool(set(m) & selected) if m else NO_MEDIATOR in selected for m in df["mediators"]]
+    return df[pd.Series(chosen, index=df.index, dtype=bool)]
+
+
+def meetings(ctx: Context) -> pd.DataFrame:
+    """Meetings in the view, wholly within [since, as_of], whose mediators are selected."""
+    df = selected_mediators(ctx, ctx.facts("meetings"))
+    return by_date(df[df["date_start"] >= ctx.params.since], "meeting_id")
 
 
 def period_of(start: dt.date, end: dt.date, period: str) -> tuple[str, dt.date]:
@@ -73,195 +141,172 @@ def periods_between(since: dt.date, as_of: dt.date, period: str) -> list[tuple[s
         label = period_of(day, day, period)
         if not out or out[-1] != label:
             out.append(label)
-        day = label[1] + dt.timedelta(days=32 if period == "month" else 93)
-        day = day.replace(day=1)
+        day = (label[1] + dt.timedelta(days=32 if period == "month" else 93)).replace(day=1)
     return out
 
 
-def meeting_counts(meetings: pd.DataFrame, params: Params) -> pd.DataFrame:
-    """Meetings per period and mediator: columns period, period_start, mediator, meetings.
-
-    Every period of the window appears (zero rows have mediator "" and 0 meetings) so the bar
-    chart shows quiet periods as quiet instead of skipping them.
-    """
-    rows = {}
-    for label, start in periods_between(params.since, params.as_of, params.period):
-        rows[(start, label, "")] = 0
-    for m in meetings.itertuples():
-        label, start = period_of(m.date_start, m.date_end, params.period)
-        rows.pop((start, label, ""), None)
-        rows[(start, label, m.mediator)] = rows.get((start, label, m.mediator), 0) + 1
-    out = pd.DataFrame([{"period": label, "period_start": start, "mediator": mediator, "meetings": n}
-                        for (start, label, mediator), n in sorted(rows.items())],
-                       columns=["period", "period_start", "mediator", "meetings"])
-    return out
+def meeting_counts(ctx: Context, selected: pd.DataFrame) -> pd.DataFrame:
+    """Meetings per period: columns period, period_start, meetings (every period of the window)."""
+    counts = {key: 0 for key in periods_between(ctx.params.since, ctx.as_of, ctx.params.period)}
+    for m in selected.itertuples():
+        key = period_of(m.date_start, m.date_end, ctx.params.period)
+        counts[key] = counts.get(key, 0) + 1
+    return pd.DataFrame([{"period": label, "period_start": start, "meetings": n}
+                         for (label, start), n in sorted(counts.items(), key=lambda item: item[0][1])],
+                        columns=["period", "period_start", "meetings"])
 
 
-def _latest_status(df: pd.DataFrame, key: str, id_column: str) -> pd.DataFrame:
-    ordered = df.sort_values([key, "date_end", "date_start", id_column], kind="stable")
-    return ordered.groupby(key, sort=True).tail(1).set_index(key)
+def mediator_key(mediators: tuple[str, ...]) -> str:
+    """The actor a meeting is coloured by: its first mediator, or '' when none is named."""
+    return mediators[0] if mediators else ""
 
 
-def _status_since(records: pd.DataFrame, key: str, id_column: str) -> dict[str, str]:
-    """Per key, the date label of the first record of the current, unbroken run of one status."""
-    since = {}
+# --------------------------------------------------------------------------- statuses
+
+
+def latest_status(records: pd.DataFrame, key: str, id_column: str) -> pd.DataFrame:
+    """Per ``key``: the latest record, plus ``status_since`` — when its unbroken run of that status began."""
+    if records.empty:
+        return records.assign(status_since="").set_index(key)
     ordered = records.sort_values([key, "date_end", "date_start", id_column], kind="stable")
-    for item, group in ordered.groupby(key, sort=True):
+    rows = []
+    for _, group in ordered.groupby(key, sort=True):
         statuses, labels = list(group["status"]), list(group["date_label"])
         start = len(statuses) - 1
         while start > 0 and statuses[start - 1] == statuses[-1]:
             start -= 1
-        since[item] = labels[start]
-    return since
+        rows.append(group.iloc[-1].to_dict() | {"status_since": labels[start]})
+    return pd.DataFrame(rows).set_index(key)
 
 
-def chain_status_as_of(ds: Dataset, as_of: dt.date) -> pd.DataFrame:
-    """Each chain node with its latest status known on ``as_of`` ("no record" if none).
+def sticking_points(ctx: Context) -> pd.DataFrame:
+    """Sticking points in the view with their latest status ("no record" if none), by track order then id."""
+    points = ctx.facts("sticking_points")
+    latest = latest_status(ctx.facts("sticking_point_status"), "point_id", "status_id")
+    track_order = {t: i for i, t in enumerate(ctx.vocab["tracks"].ids())}
+    points = points.assign(track_order=points["track"].map(track_order)).sort_values(["track_order", "point_id"])
+    points = points.reset_index(drop=True)
+    for target, column, fallback in (("status", "status", NO_RECORD), ("status_date", "date_label", ""),
+                                     ("status_date_end", "date_end", None),
+                                     ("status_since", "status_since", ""), ("status_note", "note", ""),
+                                     ("status_source_id", "source_id", "")):
+        points[target] = [latest.loc[p, column] if p in latest.index else fallback for p in points["point_id"]]
+    return points
 
-    Columns: node_id, label, kind, description, status, status_date, status_since, note,
-    source_id (of the status record, or of the node when there is none). Sorted by node_id.
-    ``status_since`` is when the current status began (e.g. negotiating since Oct 2023).
+
+def chain_nodes(ctx: Context) -> pd.DataFrame:
+    """Chain steps in the view with their latest status (a sticking point's status for steps that are one).
+
+    Columns add: status, status_date(_end), status_since, status_note, status_source_id. Sorted by node_id.
     """
-    nodes = ds["chain_nodes"].sort_values("node_id").reset_index(drop=True)
-    known = ds.known_on("chain_status", as_of)
-    latest = _latest_status(known, "node_id", "status_id")
-    since = _status_since(known, "node_id", "status_id")
+    nodes = ctx.facts("chain_nodes").sort_values("node_id").reset_index(drop=True)
+    own = latest_status(ctx.facts("chain_status"), "node_id", "status_id")
+    points = latest_status(ctx.facts("sticking_point_status"), "point_id", "status_id")
     rows = []
-    for node in nodes.itertuples():
-        record = latest.loc[node.node_id] if node.node_id in latest.index else None
-        rows.append({
-            "node_id": node.node_id, "label": node.label, "kind": node.kind,
-            "description": node.description,
+    for node in nodes.to_dict("records"):
+        table, key = (points, node["point_id"]) if node["point_id"] else (own, node["node_id"])
+        record = table.loc[key] if key in table.index else None
+        rows.append(node | {
             "status": record["status"] if record is not None else NO_RECORD,
             "status_date": record["date_label"] if record is not None else "",
-            "status_since": since.get(node.node_id, ""),
-            "note": record["note"] if record is not None else "",
-            "source_id": record["source_id"] if record is not None else node.source_id,
-        })
-    return pd.DataFrame(rows)
+            "status_date_end": record["date_end"] if record is not None else None,
+            "status_since": record["status_since"] if record is not None else "",
+            "status_note": record["note"] if record is not None else "",
+            "status_source_id": record["source_id"] if record is not None else node["source_id"]})
+    return pd.DataFrame(rows, columns=[*nodes.columns, "status", "status_date", "status_date_end", "status_since",
+                                       "status_note", "status_source_id"])
 
 
-def chain_graph(ds: Dataset) -> nx.DiGraph:
+def chain_graph(ctx: Context) -> nx.DiGraph:
+    """The chain as a DAG of the steps and links in the view (a link needs both its ends)."""
     graph = nx.DiGraph()
-    for node in sorted(ds["chain_nodes"]["node_id"]):
+    nodes = ctx.facts("chain_nodes")
+    for node in sorted(nodes["node_id"]):
         graph.add_node(node)
-    for edge in ds["chain_edges"].sort_values(["from_node", "to_node"]).itertuples():
-        graph.add_edge(edge.from_node, edge.to_node, relation=edge.relation,
-                       rationale=edge.rationale, source_id=edge.source_id)
+    for edge in ctx.facts("chain_edges").sort_values(["from_node", "to_node"]).itertuples():
+        if edge.from_node in graph and edge.to_node in graph:
+            graph.add_edge(edge.from_node, edge.to_node, relation=edge.relation, rationale=edge.rationale,
+                           source_id=edge.source_id, edge_id=edge.edge_id)
     return graph
 
 
 @dataclass(frozen=True)
 class ChainWait:
-    """The first node of the chain not yet achieved, and what blocks it."""
+    """The first main step of the chain not yet settled, and what still blocks it."""
 
     node_id: str
     label: str
     status: str
-    status_date: str  # when the current status began
-    blockers: tuple[tuple[str, str, str], ...]  # (label, relation, status) of unachieved blockers
+    since: str  # when the current status began
+    blockers: tuple[tuple[str, str, str], ...]  # (node label, relation id, status id) of unsettled blockers
 
 
-def chain_waiting_on(ds: Dataset, as_of: dt.date) -> ChainWait | None:
-    """The earliest agreement/process in the chain (topological order) not yet achieved."""
-    graph = chain_graph(ds)
-    status = chain_status_as_of(ds, as_of).set_index("node_id")
-    main_kinds = ("agreement", "process", "outcome")
+def chain_waiting_on(ctx: Context) -> ChainWait | None:
+    """The earliest main step (topological order) not settled, with its unsettled blocking inputs."""
+    graph = chain_graph(ctx)
+    status = chain_nodes(ctx).set_index("node_id")
+    settled = set(ctx.vocab["statuses"].where("settled"))
+    main = set(ctx.vocab["node_kinds"].where("main"))
+    blocking = set(ctx.vocab["relations"].where("blocking"))
     for node in nx.lexicographical_topological_sort(graph):
         row = status.loc[node]
-        if row["kind"] not in main_kinds or row["status"] == "achieved":
+        if row["kind"] not in main or row["status"] in settled:
             continue
-        blockers = tuple(
-            (status.loc[src, "label"], graph.edges[src, node]["relation"], status.loc[src, "status"])
-            for src in sorted(graph.predecessors(node))
-            if graph.edges[src, node]["relation"] in BLOCKING_RELATIONS
-            and status.loc[src, "status"] != "achieved")
+        blockers = tuple((status.loc[src, "label"], graph.edges[src, node]["relation"], status.loc[src, "status"])
+                         for src in sorted(graph.predecessors(node))
+                         if graph.edges[src, node]["relation"] in blocking and status.loc[src, "status"] not in settled)
         return ChainWait(node, row["label"], row["status"], row["status_since"], blockers)
     return None
 
 
-def sticking_points_as_of(ds: Dataset, as_of: dt.date) -> pd.DataFrame:
-    """Every sticking point with its latest status known on ``as_of`` ("no record" if none).
-
-    Sorted by track, then point_id.
-    """
-    points = ds["sticking_points"].sort_values(["track", "point_id"]).reset_index(drop=True)
-    latest = _latest_status(ds.known_on("sticking_point_status", as_of), "point_id", "status_id")
-    points["status"] = [latest.loc[p, "status"] if p in latest.index else NO_RECORD for p in points["point_id"]]
-    points["status_date"] = [latest.loc[p, "date_label"] if p in latest.index else "" for p in points["point_id"]]
-    points["status_note"] = [latest.loc[p, "note"] if p in latest.index else "" for p in points["point_id"]]
-    points["status_source_id"] = [latest.loc[p, "source_id"] if p in latest.index else ""
-                                  for p in points["point_id"]]
-    return points
+# --------------------------------------------------------------------------- events, outlook, positions
 
 
-def events_known(ds: Dataset, as_of: dt.date, track: str) -> pd.DataFrame:
-    df = ds.known_on("events", as_of)
-    return _sorted(df[df["track"] == track], "event_id")
+def events(ctx: Context, track: str | None = None, *, key_only: bool = False) -> pd.DataFrame:
+    df = ctx.facts("events")
+    if track is not None:
+        df = df[[track in tracks for tracks in df["tracks"]]]
+    if key_only:
+        df = df[df["key"]]
+    return by_date(df, "event_id")
 
 
-def outlook_known(ds: Dataset, as_of: dt.date) -> pd.DataFrame:
-    return _sorted(ds.known_on("outlook", as_of), "factor_id")
+def structural_event(ctx: Context, track: str):
+    """The latest event of a kind that says how the track is negotiated (None if there is none)."""
+    structural = set(ctx.vocab["event_kinds"].where("structural"))
+    df = events(ctx, track)
+    df = df[df["kind"].isin(structural)]
+    return None if df.empty else df.iloc[-1]
 
 
 @dataclass(frozen=True)
-class ShareChange:
-    first_value: float
-    first_label: str
-    last_value: float
-    last_label: str
-    last_stated_by: tuple[str, ...]
+class Outlook:
+    ahead: pd.DataFrame  # factors still ahead, with horizon if any
+    settled: pd.DataFrame  # factors with a resolution in the view: resolution kind, date and note
+    lapsed: pd.DataFrame  # factors whose horizon has passed with no resolution recorded
 
 
-def share_change(progress: pd.DataFrame) -> ShareChange | None:
-    """Earliest and latest known share agreed (None if no share figure is known)."""
-    share = progress[progress["metric"] == "share_agreed_pct"]
-    if share.empty:
-        return None
-    first, last_end = share.iloc[0], share["date_end"].max()
-    latest = share[share["date_end"] == last_end]
-    last = latest.iloc[0]
-    return ShareChange(float(first["value"]), first["date_label"], float(last["value"]), last["date_label"],
-                       tuple(sorted(set(latest["stated_by"]))))
+def outlook(ctx: Context) -> Outlook:
+    factors = by_date(ctx.facts("outlook"), "factor_id")
+    resolutions = latest_status(ctx.facts("resolutions").rename(columns={"kind": "status"}), "factor_id",
+                                "resolution_id")
+    resolved = factors["factor_id"].isin(resolutions.index)
+    due = [bool(h) and h <= ctx.as_of for h in factors["horizon_end"].fillna(False)]
+    lapsed = ~resolved & pd.Series(due, index=factors.index, dtype=bool)
+    settled = factors[resolved].copy()
+    for column, source in (("resolution", "status"), ("resolution_date", "date_label"), ("resolution_note", "note"),
+                           ("resolution_source_id", "source_id")):
+        settled[column] = [resolutions.loc[f, source] for f in settled["factor_id"]]
+    return Outlook(factors[~resolved & ~lapsed].reset_index(drop=True), settled.reset_index(drop=True),
+                   factors[lapsed].reset_index(drop=True))
 
 
-def latest_figure(progress: pd.DataFrame, metric: str) -> pd.Series | None:
-    rows = progress[progress["metric"] == metric]
-    return None if rows.empty else rows.iloc[-1]
-
-
-def most_common(values: pd.Series) -> tuple[tuple[str, ...], int]:
-    """(the values tied for the highest count, sorted; that count); ((), 0) if empty."""
-    if values.empty:
-        return (), 0
-    counts = values.value_counts()
-    top = int(counts.max())
-    return tuple(sorted(counts[counts == top].index)), top
-
-
-def chain_layout(graph: nx.DiGraph) -> dict[str, tuple[int, float]]:
-    """(layer, row) of each node of a DAG: layered by longest path from a root.
-
-    Roots are ordered by the mean layer of their successors (items feeding the first agreement
-    on top, deferred items at the bottom), then by id; every other node sits at the mean row of
-    its predecessors. Same graph, same layout.
-    """
-    layer = {}
-    for node in nx.lexicographical_topological_sort(graph):
-        layer[node] = max((layer[p] + 1 for p in graph.predecessors(node)), default=0)
-    roots = [n for n in graph if layer[n] == 0]
-
-    def root_key(node):
-        succ = [layer[s] for s in graph.successors(node)]
-        return (sum(succ) / len(succ) if succ else 0, node)
-
-    row = {node: float(i) for i, node in enumerate(sorted(roots, key=root_key))}
-    for depth in range(1, max(layer.values(), default=0) + 1):
-        members = [n for n in graph if layer[n] == depth]
-        wanted = {n: sum(row[p] for p in graph.predecessors(n)) / graph.in_degree(n) for n in members}
-        previous = None
-        for node in sorted(members, key=lambda n: (wanted[n], n)):
-            # Nodes of one layer that want the same row are pushed apart, one row each.
-            row[node] = wanted[node] if previous is None else max(wanted[node], previous + 1)
-            previous = row[node]
-    return {node: (layer[node], row[node]) for node in sorted(graph)}
+def outside_positions(ctx: Context) -> pd.DataFrame:
+    """Positions of actors that are not parties to the conflict, by actor order then date."""
+    actors = ctx.vocab["actors"]
+    outsiders = {a for a in actors.ids() if not actors[a]["party"]}
+    df = ctx.facts("positions")
+    df = df[df["actor"].isin(outsiders)]
+    order = {a: i for i, a in enumerate(actors.ids())}
+    return df.assign(actor_order=df["actor"].map(order)).sort_values(
+        ["actor_order", "date_start", "position_id"]).reset_index(drop=True)

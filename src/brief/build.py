@@ -16,7 +16,6 @@ The notebook executor and the renderer are parameters (defaults: papermill and
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import threading
@@ -29,9 +28,9 @@ from typing import TYPE_CHECKING
 from . import cache, manifest
 from .contract import RENDER_INPUTS
 from .descriptor import read_descriptor
-from .editions import Edition, check_name, find_edition, list_editions, previous_edition
+from .editions import Edition, check_name, find_edition, list_editions
 from .exceptions import BriefError, ParameterError
-from .params import resolve
+from .params import check_forms
 from .progress import Progress
 from .project import display_path, input_hashes, inside_project, sha256_file
 from .publish import LATEST, EditionLock, atomic_write, check_target, clean_leftovers, publish, staging, write_error
@@ -39,6 +38,7 @@ from .publish import LATEST, EditionLock, atomic_write, check_target, clean_left
 if TYPE_CHECKING:
     from .execute import NotebookSpec
     from .params import Params
+    from .resolution import Resolution
 
 # pandas, papermill and Altair are imported only once a build has work to do: an up-to-date
 # build answers from the manifest in a fraction of a second.
@@ -79,13 +79,14 @@ class Request:
     timeout: float | None
     inputs: dict[str, str]
     key: str
+    strict: bool = False  # refuse to publish when an analyst passage is stale
 
     def known_name(self) -> str | None:
         """The edition's folder name when it is known without reading the data."""
         if self.edition:
             return self.edition.name
         as_of = self.raw.get("as_of")
-        return check_name(resolve({"as_of": as_of}, dt.date.max).as_of.isoformat()) if as_of else None
+        return check_name(check_forms({"as_of": as_of}).as_of.isoformat()) if as_of else None
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class Plan:
     request: Request
     name: str
     params: Params
+    resolution: Resolution  # the edition context and the verdict on every analyst passage
     previous: Edition | None
     specs: list[NotebookSpec]
     parameters: dict  # every value a notebook may declare
@@ -117,16 +119,17 @@ def output_name(edition: str, fmt: str) -> str:
 def build(*, project_root: Path | str = ".", params_raw: dict | None = None, formats=FORMATS,
           engine: str = "builtin", jobs: int | None = None, force: bool = False, edition: str | None = None,
           since_edition: str | None = None, out_root: Path | None = None, timeout: float | None = DEFAULT_TIMEOUT,
-          progress: Progress | None = None, executor: Executor | None = None,
+          strict: bool = False, progress: Progress | None = None, executor: Executor | None = None,
           renderer: Renderer | None = None) -> BuildResult:
     """Build one edition and publish it under ``out_root`` (default: ``<project_root>/reports``)."""
     progress = progress or Progress()
     request = make_request(project_root, params_raw, formats, engine, jobs, force, edition, since_edition,
-                           out_root, timeout)
+                           out_root, timeout, strict)
     current = None if force else current_edition(request, progress)
     if current:
         return current
     plan = make_plan(request)
+    report_stale(plan.resolution, request.strict, progress)
     try:
         request.reports.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -169,7 +172,7 @@ def check_options(formats, engine: str, jobs: int | None) -> tuple[tuple[str, ..
 
 
 def make_request(project_root, params_raw, formats, engine, jobs, force, edition, since_edition, out_root,
-                 timeout) -> Request:
+                 timeout, strict=False) -> Request:
     """Check every option and parameter form; hash the inputs. Reads nothing but those bytes."""
     root = Path(project_root).resolve()
     formats, jobs = check_options(formats, engine, jobs)
@@ -180,12 +183,13 @@ def make_request(project_root, params_raw, formats, engine, jobs, force, edition
     if since_edition:
         check_name(since_edition)
     raw = {**(chosen.params if chosen else {}), **(params_raw or {})}
-    resolve(raw, latest=dt.date.max)  # every value's form is checked before anything is read or written
+    check_forms(raw)  # every value's form is checked before anything is read or written
     reports = Path(out_root) if out_root else root / "reports"
     inputs = input_hashes(root)
     # Everything a build reads: identical bytes and request ⇒ identical outputs.
-    key = cache.key("request", raw, edition, since_edition, formats, engine, inputs, cache.package_digest())
-    return Request(root, reports, raw, chosen, since_edition, formats, engine, jobs, force, timeout, inputs, key)
+    key = cache.key("request", raw, edition, since_edition, formats, engine, strict, inputs, cache.package_digest())
+    return Request(root, reports, raw, chosen, since_edition, formats, engine, jobs, force, timeout, inputs, key,
+                   strict)
 
 
 def make_plan(request: Request) -> Plan:
@@ -193,28 +197,41 @@ def make_plan(request: Request) -> Plan:
     from .execute import inspect
     from .forkserver import prestart
     from .render.vega import prefetch
-    from .validate import latest_fact_date, validated_tables
+    from .resolution import resolve_for_data
+    from .validate import validated_tables
 
     prestart()  # the warm kernel parent imports its libraries while the build validates
     root = request.root
     if "html" in request.formats:
         prefetch(root / cache.CACHE_DIR)  # the Vega bundle is made by another process meanwhile
     tables = validated_tables(root / "data")
-    params = resolve(request.raw, latest_fact_date(tables))
-    check_window(params)
-    chosen = request.edition
-    previous = (find_edition(root, request.since_edition) if request.since_edition
-                else previous_edition(list_editions(root), params.as_of))
-    name = check_name(chosen.name if chosen else params.as_of.isoformat())
-    specs = [inspect(p, root) for p in sorted((root / "notebooks").glob("*.ipynb"))]
     for document in RENDER_INPUTS:  # the renderer reads them: inside the project, like every input
         if (root / document).exists() or (root / document).is_symlink():
             inside_project(root, root / document, what="file")
-    dataset = {"version": read_descriptor(root / "data").raw.get("version"),
-               "sha256": cache.dataset_hash(root / "data")}
-    parameters = notebook_parameters(params, previous, chosen, engine_versions(request.engine))
-    return Plan(request, name, params, previous, specs, parameters, render_metadata(params, chosen, previous),
-                dataset)
+    descriptor = read_descriptor(root / "data")
+    chosen = request.edition
+    since = find_edition(root, request.since_edition) if request.since_edition else None
+    resolution = resolve_for_data(root, descriptor.raw, {n: t.rows for n, t in tables.items()}, request.raw, chosen,
+                                  since)
+    params = resolution.params
+    check_window(params)
+    previous = find_edition(root, resolution.edition["previous"]["name"]) if resolution.edition["previous"] else None
+    name = check_name(chosen.name if chosen else params.as_of.isoformat())
+    specs = [inspect(p, root) for p in sorted((root / "notebooks").glob("*.ipynb"))]
+    dataset = {"version": descriptor.raw.get("version"), "sha256": cache.dataset_hash(root / "data")}
+    parameters = notebook_parameters(resolution, engine_versions(request.engine))
+    metadata = render_metadata(params, chosen, previous) | {"brief-passages": resolution.passage_marks()}
+    return Plan(request, name, params, resolution, previous, specs, parameters, metadata, dataset)
+
+
+def report_stale(resolution: Resolution, strict: bool, progress: Progress) -> None:
+    """List every stale analyst passage; with ``strict``, refuse to publish."""
+    for verdict in resolution.stale:
+        progress.line(f"warning: {verdict.message()}")
+    if strict and resolution.stale:
+        raise BriefError(f"{len(resolution.stale)} analyst passage(s) are stale (listed above)",
+                         "re-read each against the facts named, update its reviewed date, then build again; "
+                         "without --strict the brief is built with the passages marked")
 
 
 def engine_versions(engine: str) -> dict[str, str]:
@@ -234,15 +251,11 @@ def check_window(params) -> None:
                              "choose a later since" + (" or period=quarter" if period == "month" else ""))
 
 
-def notebook_parameters(params, previous: Edition | None, edition: Edition | None,
-                        renderer: dict | None = None) -> dict:
-    """Every value a notebook may declare: the brief's parameters, the edition context, the renderer."""
-    return params.to_notebook() | {
-        "renderer": renderer or {},
-        "previous_as_of": previous.as_of.isoformat() if previous else None,
-        "previous_label": f"{previous.title} ({previous.as_of:%-d %B %Y})" if previous else None,
-        "trend_overrides": {track: {"trend": o.trend, "reason": o.reason}
-                            for track, o in (edition.trend_overrides.items() if edition else ())},
+def notebook_parameters(resolution: Resolution, renderer: dict) -> dict:
+    """Every value a notebook may declare: the brief's parameters, the edition, the provenance."""
+    return resolution.params.to_notebook() | {
+        "edition": resolution.edition,
+        "provenance": {"renderer": renderer, "versions": manifest.tool_versions()},
     }
 
 
@@ -433,8 +446,9 @@ def manifest_record(plan: Plan, stage: Path, statuses: dict[str, str], renders: 
     return {
         "edition": plan.name, "engine": request.engine, "formats": list(request.formats),
         "parameters": plan.params.to_notebook(),
-        "edition_context": {k: plan.parameters[k] for k in ("previous_as_of", "previous_label", "trend_overrides")},
-        "render_metadata": plan.metadata, "renderer": plan.parameters["renderer"],
+        "edition_context": plan.parameters["edition"],
+        "stale_passages": [v.message() for v in plan.resolution.stale],
+        "render_metadata": plan.metadata, "renderer": plan.parameters["provenance"]["renderer"],
         "notebooks": statuses, "renders": renders["keys"], "rendered": renders["rendered"],
         "kept": renders["kept"], "request_key": request.key, "inputs": request.inputs,
         "outputs": manifest.outputs(stage), "versions": manifest.tool_versions(),
@@ -449,7 +463,7 @@ def manifest_record(plan: Plan, stage: Path, statuses: dict[str, str], renders: 
 
 def build_all_editions(*, project_root: Path | str = ".", formats=FORMATS, engine: str = "builtin",
                        jobs: int | None = None, force: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
-                       progress: Progress | None = None, executor: Executor | None = None,
+                       strict: bool = False, progress: Progress | None = None, executor: Executor | None = None,
                        renderer: Renderer | None = None) -> list[BuildResult]:
     """Every edition, built concurrently; together they use at most ``jobs`` notebook kernels."""
     root = Path(project_root).resolve()
@@ -462,8 +476,8 @@ def build_all_editions(*, project_root: Path | str = ".", formats=FORMATS, engin
 
     def one(name: str) -> None:
         results[name] = build(project_root=root, formats=formats, engine=engine, jobs=max(1, jobs // workers),
-                              force=force, edition=name, timeout=timeout, progress=progress, executor=executor,
-                              renderer=renderer)
+                              force=force, edition=name, timeout=timeout, strict=strict, progress=progress,
+                              executor=executor, renderer=renderer)
 
     _run_all(one, names, workers)
     return [results[name] for name in names]

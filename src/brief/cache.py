@@ -58,15 +58,22 @@ def dataset_hash(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def notebook_inputs(spec, project_root: Path) -> list[Path]:
+    """The data files a notebook's result depends on: the tables it declares, plus what every notebook
+    reads through the edition context — the schema, the sources and every vocabulary table."""
+    descriptor = read_descriptor(project_root / "data")
+    wanted = set(spec.reads) | {r.name for r in descriptor.resources
+                                if r.name == "sources" or r.brief.get("role") == "vocabulary"}
+    return [r.path for r in descriptor.resources if r.name in wanted] + [descriptor.path]
+
+
 def notebook_key(spec, parameters: dict, project_root: Path, code: str) -> str:
     """Everything an executed notebook depends on (see the module doc)."""
-    descriptor = read_descriptor(project_root / "data")
-    tables = [r.path for r in descriptor.resources if r.name in spec.reads] + [descriptor.path]
     lock = project_root / "requirements.lock"
     real_root = project_root.resolve()
     return key("notebook", spec.name, sha256_file(spec.path),
                {k: v for k, v in parameters.items() if k in spec.parameters},
-               digest_files([t for t in tables if t.exists()], real_root),
+               digest_files([t for t in notebook_inputs(spec, project_root) if t.exists()], real_root),
                code, sha256_file(lock) if lock.exists() else "")
 
 

@@ -1,183 +1,220 @@
-"""What changed between two dates, computed from the data as it stood on each.
+"""What changed between two views of the data, and the trend of every track.
 
-The comparison needs no old files: the data for an earlier edition is the dataset
-filtered to facts known on that edition's ``as_of`` (``date_end <= as_of``).
+The comparison needs no old files: the previous edition is the dataset seen through that
+edition's view (its ``as_of`` and ``known_by``); without a previous edition, the baseline is the
+start of the window as we now know it. A change is a fact in the current view that was not in
+the baseline: a new meeting or event, a new latest figure of a measure, a status that moved, an
+outlook factor that appeared, was resolved or came due.
 
-Trend rule (CrisisWatch-style marker per track), applied to the changes between the two dates:
+Trend rule (a CrisisWatch-style marker per track whose vocabulary row says ``trend``): each
+change scores +1 (towards peace), −1 (away) or 0 —
 
-* +1 for each progress figure of the track that rose, −1 for each that fell;
-* +1 for each sticking point of the track whose status moved towards resolution
-  (impasse < open = deferred < negotiable < nearly_agreed < agreed_in_principle < resolved),
-  −1 for each that moved away from it;
-* +1 for each new event of the track that implements an agreement (agreement, border posts,
-  handover, ratification), −1 for each new takeover, war or protest in the track.
+* a figure scores the sign of its rise or fall (as a share of the whole where comparable);
+* a status move scores the sign of the change of its status ``rank`` (vocabulary/statuses.csv);
+* an event scores its kind's ``effect`` (vocabulary/event_kinds.csv);
+* meetings, positions and outlook items score 0.
 
-A positive score is "improved", a negative one "deteriorated", zero "unchanged". An analyst may
-override the marker of a track in the edition file, with a reason the brief prints.
+A positive sum is "improved", a negative one "deteriorated", zero "unchanged"; the reason names
+the changes that decided it, in words. An edition may override a track's marker with a reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
-from .contract import md_escape
-from .dataset import Dataset
-from .editions import TRACKS, TrendOverride
-from .theme import FORMAT_LABELS, MEDIATOR_LABELS
+from . import analysis
+from .context import Context
+from .dates import long_day
 
-TRACK_LABELS = {"peace_agreement": "Peace agreement", "border": "Border delimitation and demarcation",
-                "connectivity": "Connectivity", "armenia_turkey": "Armenia–Turkey normalization",
-                "chain": "Dependency chain", "context": "Context"}
-METRIC_LABELS = {"share_agreed_pct": "Share of the draft agreed", "articles_agreed": "Articles agreed",
-                 "exchange_rounds": "Rounds of text exchanges"}
-METRIC_TRACK = "peace_agreement"  # every progress figure is about the peace agreement text
-STICKING_RANK = {"impasse": 0, "open": 1, "deferred": 1, "negotiable": 2, "nearly_agreed": 3,
-                 "agreed_in_principle": 4, "resolved": 5}
-POSITIVE_EVENTS = {"agreement", "border_posts", "handover", "ratification"}
-NEGATIVE_EVENTS = {"takeover", "war", "protest"}
+IMPROVED, DETERIORATED, UNCHANGED = "improved", "deteriorated", "unchanged"
+MARKERS = {IMPROVED: "▲", DETERIORATED: "▼", UNCHANGED: "●"}
 
 
 @dataclass(frozen=True)
 class Change:
-    track: str
-    kind: str  # meeting | event | figure | chain | sticking_point
+    date_end: dt.date
     date_label: str
-    text: str
+    tracks: tuple[str, ...]
+    text: str  # one line for the dated table
+    reason: str  # a phrase for the trend sentence
     source_id: str
     score: int = 0
-
-
-@dataclass
-class Changes:
-    previous_as_of: dt.date
-    as_of: dt.date
-    items: list[Change] = field(default_factory=list)
-
-    def trend(self, track: str, overrides: dict[str, TrendOverride] | None = None) -> tuple[str, str]:
-        """(marker, reason): the derived marker, or the analyst's override and its reason."""
-        if overrides and track in overrides:
-            return overrides[track].trend, overrides[track].reason
-        score = sum(c.score for c in self.items if c.track == track)
-        marker = "improved" if score > 0 else "deteriorated" if score < 0 else "unchanged"
-        return marker, f"derived from the data (score {score:+d})"
-
-
-def _between(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return df[(df["date_end"] > start) & (df["date_end"] <= end)].sort_values(["date_start", "date_end"])
+    listed: bool = True  # False: first records (new sticking points, steps, factors) that their sections show
+    precision: int = 0  # 0 year, 1 month, 2 day: coarser dates first among equal period ends
 
 
 def _sign(x: float) -> int:
     return (x > 0) - (x < 0)
 
 
-def _fmt(value: float) -> str:
-    return f"{value:g}"
+def _new(ctx: Context, table: str, key: str) -> pd.DataFrame:
+    current = ctx.facts(table)
+    before = set(ctx.ds.in_view(table, ctx.baseline)[key])
+    return analysis.by_date(current[~current[key].isin(before)], key)
 
 
-def _figure(row) -> str:
-    if row["metric"] == "share_agreed_pct":
-        return f"{_fmt(row['value'])}%"
-    if row["metric"] == "articles_agreed" and pd.notna(row["total"]):
-        return f"{_fmt(row['value'])} of {_fmt(row['total'])}"
-    return _fmt(row["value"])
+def _meeting_changes(ctx: Context) -> list[Change]:
+    actors, formats = ctx.vocab["actors"], ctx.vocab["formats"]
+    out = []
+    for m in analysis.selected_mediators(ctx, _new(ctx, "meetings", "meeting_id")).itertuples():
+        mediated = f", facilitated by {' and '.join(actors.label(a) for a in m.mediators)}" if m.mediators else ""
+        where = m.place if m.place != "not stated" else "an unstated place"
+        out.append(Change(m.date_end, m.date_label, m.tracks, f"{formats.label(m.format)} met in {where}{mediated}",
+                          "", m.source_id, precision=_PRECISION[m.date_precision]))
+    return out
 
 
-def _latest_by(df: pd.DataFrame, key: str, as_of: dt.date) -> dict:
-    known = df[df["date_end"] <= as_of].sort_values(["date_end", "date_start"], kind="stable")
-    return {k: group.iloc[-1] for k, group in known.groupby(key, sort=True)}
+def _event_changes(ctx: Context) -> list[Change]:
+    kinds = ctx.vocab["event_kinds"]
+    return [Change(e.date_end, e.date_label, e.tracks, e.title, f"{e.title} ({e.date_label})", e.source_id,
+                   int(kinds[e.kind]["effect"]), listed=not kinds[e.kind]["structural"],
+                   precision=_PRECISION[e.date_precision])
+            for e in _new(ctx, "events", "event_id").itertuples()]
 
 
-def compute_changes(ds: Dataset, previous_as_of: dt.date, as_of: dt.date) -> Changes:
-    changes = Changes(previous_as_of, as_of)
-    items = changes.items
-    for _, m in _between(ds["meetings"], previous_as_of, as_of).iterrows():
-        items.append(Change(m["track"], "meeting", m["date_label"],
-                            f"Meeting in {m['place']} ({FORMAT_LABELS[m['format']].lower()}; "
-                            f"{MEDIATOR_LABELS[m['mediator']]}): {m['about']}", m["source_id"]))
-    for _, e in _between(ds["events"], previous_as_of, as_of).iterrows():
-        score = 1 if e["kind"] in POSITIVE_EVENTS else -1 if e["kind"] in NEGATIVE_EVENTS else 0
-        items.append(Change(e["track"], "event", e["date_label"], f"{e['title']}: {e['description']}",
-                            e["source_id"], score))
-    before = _latest_by(ds["progress"], "metric", previous_as_of)
-    after = _latest_by(ds["progress"], "metric", as_of)
-    for metric, new in after.items():
-        old = before.get(metric)
-        if old is not None and old["progress_id"] == new["progress_id"]:
+_PRECISION = {"year": 0, "month": 1, "day": 2}
+
+
+def _figure_changes(ctx: Context) -> list[Change]:
+    metrics = ctx.vocab["metrics"]
+    before = {s.measure: s for s in analysis.measure_states(_at(ctx, ctx.baseline))}
+    out = []
+    for state in analysis.measure_states(ctx):
+        old = before.get(state.measure)
+        if old is not None and set(old.latest["progress_id"]) == set(state.latest["progress_id"]):
             continue
+        new_row = state.latest.iloc[0]
+        label = state.label
+        new_text = "; ".join(dict.fromkeys(state.latest["figure"]))
+        track = (str(metrics[new_row["metric"]]["track"]),)
         if old is None:
-            text, score = f"{METRIC_LABELS[metric]}: first figure, {_figure(new)} ({new['date_label']})", 0
+            out.append(Change(new_row["date_end"], new_row["date_label"], track,
+                              f"{label}: first figure, {new_text}", f"{label}: {new_text}", new_row["source_id"]))
+            continue
+        old_text = "; ".join(dict.fromkeys(old.latest["figure"]))
+        shares = [s for s in state.latest["share"] if s is not None and s == s]
+        old_shares = [s for s in old.latest["share"] if s is not None and s == s]
+        if shares and old_shares:
+            score = _sign(max(shares) - max(old_shares))
         else:
-            text = (f"{METRIC_LABELS[metric]}: {_figure(old)} ({old['date_label']}) → "
-                    f"{_figure(new)} ({new['date_label']})")
-            score = _sign(float(new["value"]) - float(old["value"]))
-        items.append(Change(METRIC_TRACK, "figure", new["date_label"], f"{text}, stated by {new['stated_by']}",
-                            new["source_id"], score))
-    labels = dict(zip(ds["chain_nodes"]["node_id"], ds["chain_nodes"]["label"], strict=True))
-    items += _status_changes(ds["chain_status"], "node_id", labels, previous_as_of, as_of, "chain",
-                             lambda _: "chain", rank=None)
-    points = ds["sticking_points"].set_index("point_id")
-    items += _status_changes(ds["sticking_point_status"], "point_id", points["title"].to_dict(), previous_as_of,
-                             as_of, "sticking_point", lambda key: points.loc[key, "track"], rank=STICKING_RANK)
-    return changes
+            score = _sign(float(new_row["value"]) - float(old.latest.iloc[0]["value"]))
+        verb = {1: "rose", -1: "fell", 0: "was restated"}[score]
+        out.append(Change(new_row["date_end"], new_row["date_label"], track,
+                          f"{label}: {old_text} ({old.latest.iloc[0]['date_label']}) → {new_text}",
+                          f"{label} {verb} from {old_text} to {new_text}", new_row["source_id"], score))
+    return out
 
 
-def _status_changes(df, key, labels, previous_as_of, as_of, kind, track_of, rank) -> list[Change]:
-    before = _latest_by(df, key, previous_as_of)
-    after = _latest_by(df, key, as_of)
-    result = []
-    for item, new in after.items():
-        old = before.get(item)
-        if old is not None and old["status"] == new["status"]:
-            continue
-        was = old["status"].replace("_", " ") if old is not None else "no record"
-        score = 0
-        if rank and old is not None:
-            score = _sign(rank[new["status"]] - rank[old["status"]])
-        result.append(Change(track_of(item), kind, new["date_label"],
-                             f"{labels[item]}: {was} → {new['status'].replace('_', ' ')}", new["source_id"],
-                             score))
-    return result
+def _at(ctx: Context, view) -> Context:
+    from dataclasses import replace
+
+    return replace(ctx, params=replace(ctx.params, as_of=view.as_of, known_by=view.known_by))
 
 
-def changes_markdown(changes: Changes, previous_label: str, citations: dict[str, str],
-                     overrides: dict[str, TrendOverride] | None = None) -> str:
-    """The 'What changed since …' section as pandoc Markdown; every data string is escaped."""
-    lines = [f"## What changed since {md_escape(previous_label)} {{#sec-what-changed}}", "",
-             f"Facts known on {changes.as_of:%-d %B %Y} that were not known on "
-             f"{changes.previous_as_of:%-d %B %Y}, by track.", ""]
-    lines += ["| Track | Trend | Basis |", "|---|---|---|"]
-    for track in TRACKS:
-        marker, reason = changes.trend(track, overrides)
-        basis = f"analyst override: {reason}" if overrides and track in overrides else reason
-        lines.append(f"| {TRACK_LABELS[track]} | {_MARKERS[marker]} {marker} | {md_escape(basis)} |")
-    lines += ["", ": Trend per track {#tbl-trends}", ""]
-    for track in (*TRACKS, "armenia_turkey", "chain", "context"):
-        entries = [c for c in changes.items if c.track == track]
-        if not entries:
-            continue
-        lines += [f"**{TRACK_LABELS[track]}**", ""]
-        lines += [f"- {md_escape(c.date_label)}: {md_escape(c.text)} "
-                  f"({md_escape(citations.get(c.source_id, c.source_id))})" for c in entries]
-        lines.append("")
-    if not changes.items:
-        lines += ["No new facts in the data between the two dates.", ""]
-    return "\n".join(lines)
+def _status_changes(ctx: Context) -> list[Change]:
+    statuses = ctx.vocab["statuses"]
+    before_ctx = _at(ctx, ctx.baseline)
+    out = []
+    pairs = ((analysis.sticking_points(ctx), analysis.sticking_points(before_ctx), "point_id", "title", "track"),
+             (analysis.chain_nodes(ctx), analysis.chain_nodes(before_ctx), "node_id", "label", "track"))
+    for current, previous, key, title, track in pairs:
+        if key == "node_id":  # steps that are sticking points are reported once, as sticking points
+            current, previous = current[current["point_id"] == ""], previous[previous["point_id"] == ""]
+        old = previous.set_index(key)["status"].to_dict()
+        for row in current.itertuples():
+            new_status, old_status = row.status, old.get(getattr(row, key), analysis.NO_RECORD)
+            if new_status == old_status or new_status == analysis.NO_RECORD:
+                continue
+            name, new_label = getattr(row, title), statuses.label(new_status).lower()
+            first = old_status == analysis.NO_RECORD
+            if first:
+                text, reason, score = f"{name}: first recorded, {new_label}", f"{name} recorded as {new_label}", 0
+            else:
+                old_label = statuses.label(old_status).lower()
+                score = _sign(statuses[new_status]["rank"] - statuses[old_status]["rank"])
+                text, reason = f"{name}: {old_label} → {new_label}", f"{name} moved from {old_label} to {new_label}"
+            out.append(Change(row.status_date_end, row.status_date, (getattr(row, track),), text, reason,
+                              row.status_source_id, score, listed=not first))
+    return out
 
 
-_MARKERS = {"improved": "▲", "deteriorated": "▼", "unchanged": "●"}
+def _outlook_changes(ctx: Context) -> list[Change]:
+    now, before = analysis.outlook(ctx), analysis.outlook(_at(ctx, ctx.baseline))
+    kinds = ctx.vocab["resolution_kinds"]
+    known = set(before.ahead["factor_id"]) | set(before.settled["factor_id"]) | set(before.lapsed["factor_id"])
+    out = [Change(f.date_end, f.date_label, f.tracks, f"New outlook factor: {f.factor}", "", f.source_id,
+                  listed=False) for f in now.ahead.itertuples() if f.factor_id not in known]
+    out += [Change(ctx.as_of, f.resolution_date, f.tracks, f"{f.factor}: {kinds.label(f.resolution).lower()}",
+                   "", f.resolution_source_id)
+            for f in now.settled.itertuples() if f.factor_id not in set(before.settled["factor_id"])]
+    out += [Change(f.horizon_end, f.horizon_label, f.tracks,
+                   f"{f.factor}: its date ({f.horizon_label}) passed with no outcome recorded", "", f.source_id)
+            for f in now.lapsed.itertuples() if f.factor_id not in set(before.lapsed["factor_id"])]
+    return out
 
 
-def what_changed_section(ds: Dataset, as_of: dt.date, previous_as_of: str | None, previous_label: str | None,
-                         trend_overrides: dict | None) -> str:
-    """The section for a notebook: empty when there is no previous edition to compare with."""
-    if not previous_as_of:
+def compute_changes(ctx: Context) -> list[Change]:
+    """Every change from the baseline to the current view, by date (then text), each once."""
+    items = (_figure_changes(ctx) + _status_changes(ctx) + _event_changes(ctx) + _meeting_changes(ctx)
+             + _outlook_changes(ctx))
+    unique = {(c.date_label, c.text): c for c in items}
+    return sorted(unique.values(), key=lambda c: (c.date_end, c.precision, c.text))
+
+
+@dataclass(frozen=True)
+class Trend:
+    track: str
+    marker: str
+    reason: str
+    overridden: bool = False
+
+
+def trend(ctx: Context, track: str, changes: list[Change]) -> Trend:
+    """The marker of one track and its reason in words (or the edition's override)."""
+    override = (ctx.edition or {}).get("trend_overrides", {}).get(track)
+    if override:
+        return Trend(track, override["trend"], f"Analyst's assessment: {override['reason']}", True)
+    mine = [c for c in changes if track in c.tracks]
+    score = sum(c.score for c in mine)
+    marker = IMPROVED if score > 0 else DETERIORATED if score < 0 else UNCHANGED
+    ups = [c.reason for c in mine if c.score > 0]
+    downs = [c.reason for c in mine if c.score < 0]
+    if ups or downs:
+        parts = [f"Forward: {_listing(ups)}" if ups else "", f"Back: {_listing(downs)}" if downs else ""]
+        reason = ". ".join(p for p in (parts if marker != DETERIORATED else parts[::-1]) if p)
+    elif mine:
+        reason = f"{len(mine)} new fact{'s' if len(mine) > 1 else ''}, none of which advances or sets back the track"
+    else:
+        reason = "No new facts on this track" + _standing(ctx, track)
+    return Trend(track, marker, reason + ".")
+
+
+def _listing(phrases: list[str]) -> str:
+    more = len(phrases) - 2
+    return "; ".join(phrases[:2]) + (f"; {more} more" if more > 0 else "")
+
+
+def _standing(ctx: Context, track: str) -> str:
+    """'; <main step> <status> since <date>' for the track's first main chain step, if any."""
+    main = set(ctx.vocab["node_kinds"].where("main"))
+    nodes = analysis.chain_nodes(ctx)
+    nodes = nodes[(nodes["track"] == track) & nodes["kind"].isin(main) & (nodes["status"] != analysis.NO_RECORD)]
+    if nodes.empty:
         return ""
-    previous = dt.date.fromisoformat(str(previous_as_of))
-    overrides = {track: TrendOverride(spec["trend"], spec["reason"])
-                 for track, spec in (trend_overrides or {}).items()}
-    citations = dict(zip(ds["sources"]["source_id"], ds["sources"]["cite_as"], strict=True))
-    label = previous_label or f"{previous:%-d %B %Y}"
-    return changes_markdown(compute_changes(ds, previous, as_of), label, citations, overrides)
+    node = nodes.sort_values(["date_start", "node_id"]).iloc[0]
+    since = f" since {node['status_since']}" if node["status_since"] else ""
+    return f": {node['label']} {ctx.vocab['statuses'].label(node['status']).lower()}{since}"
+
+
+def trends(ctx: Context, changes: list[Change]) -> list[Trend]:
+    tracks = ctx.vocab["tracks"]
+    return [trend(ctx, t, changes) for t in tracks.where("trend")]
+
+
+def heading(ctx: Context) -> str:
+    if ctx.previous is not None:
+        return f"What changed since {ctx.previous.label}"
+    return f"What changed since {long_day(ctx.params.since)}"

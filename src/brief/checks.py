@@ -223,31 +223,6 @@ def list_references(ctx: CheckContext) -> list[Problem]:
     return problems
 
 
-@check
-def progress_figures(ctx: CheckContext) -> list[Problem]:
-    table = ctx.tables.get("progress")
-    if table is None:
-        return []
-    problems = []
-    for row, line in zip(table.rows, table.lines, strict=True):
-        if ctx.already_reported(table, line, "value", "total", "metric"):
-            continue
-        value = float(row["value"]) if row.get("value") else None
-        total = float(row["total"]) if row.get("total") else None
-        if row.get("metric") == "share_agreed_pct" and value is not None and value > 100:
-            problems.append(Problem(table.display, line, "value", f"a share of {row['value']}% is over 100%",
-                                    "write the percentage agreed, between 0 and 100"))
-        if row.get("metric") == "articles_agreed":
-            if total is None:
-                problems.append(Problem(table.display, line, "total", "articles_agreed needs the total",
-                                        "write the number of articles in the draft"))
-            elif value is not None and value > total:
-                problems.append(Problem(table.display, line, "value",
-                                        f"articles agreed ({row['value']}) exceed articles total ({row['total']})",
-                                        "check both figures against the source"))
-    return problems
-
-
 def normalise_text(text: str) -> str:
     """Fold what differs between a quote and its source without changing its words."""
     table = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
@@ -325,10 +300,28 @@ def _quote_problem(table: Table, row: dict, line: int, texts: dict) -> list[Prob
                         f"source {source_id} has no readable local copy, so its quotes cannot be checked",
                         f"add the text under {SEEDS_DIR}/ and its path in {SOURCES}.csv, or cite another source")]
     path, text = texts[source_id]
-    if quote not in text:
+    if not _found_in_order(row.get("quote", ""), text):
         return [Problem(table.display, line, "quote", f"quote not found in {path}",
-                        "copy the passage verbatim from the source")]
+                        "copy the passage verbatim from the source ('…' may join passages that appear in "
+                        "this order)")]
     return []
+
+
+QUOTE_JOIN = re.compile(r"\s*(?:…|\.\.\.)\s*")
+
+
+def _found_in_order(quote: str, text: str) -> bool:
+    """Whether every passage of ``quote`` (passages joined by '…') is in ``text``, in this order."""
+    position = 0
+    for part in QUOTE_JOIN.split(quote):
+        passage = normalise_text(part)
+        if not passage:
+            continue
+        found = text.find(passage, position)
+        if found < 0:
+            return False
+        position = found + len(passage)
+    return True
 
 
 @check

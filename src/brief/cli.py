@@ -81,12 +81,13 @@ def params():
     \b
     Example:
       brief params
-      brief build -p as_of=2024-06-30 -p mediators=united_states,germany_eu
+      brief build -p as_of=2024-06-30 -p known_by=latest -p mediators=none
     """
-    from .params import SPECS
+    from .params import describe
 
-    for spec in SPECS:
-        click.echo(f"{spec.name}\n  type:    {spec.type}\n  default: {spec.default}\n  {spec.help}\n")
+    for spec in describe():
+        click.echo(f"{spec['name']}\n  type:    {spec['type']}\n  default: {spec['default']}\n  example: "
+                   f"-p {spec['name']}={spec['example']}\n  {spec['help']}\n")
 
 
 def _raw_params(assignments, params_file) -> dict:
@@ -111,7 +112,9 @@ def _raw_params(assignments, params_file) -> dict:
 @click.option("--since-edition", help="Compare with this edition in 'What changed' (default: the previous one).")
 @click.option("--timeout", type=float, default=600, show_default=True,
               help="Seconds one notebook may run before the build stops it.")
-def build(assignments, params_file, formats, engine, jobs, force, edition, all_editions, since_edition, timeout):
+@click.option("--strict", is_flag=True, help="Refuse to publish when an analyst passage is stale.")
+def build(assignments, params_file, formats, engine, jobs, force, edition, all_editions, since_edition, timeout,
+          strict):
     """Validate the data and parameters, execute the notebooks, render, publish into reports/.
 
     Only notebooks whose inputs changed are executed again; nothing is published unless
@@ -120,10 +123,11 @@ def build(assignments, params_file, formats, engine, jobs, force, edition, all_e
     \b
     Examples:
       brief build
-      brief build -p as_of=2024-06-30 -p mediators=united_states,germany_eu --to html
+      brief build -p as_of=2024-06-30 -p known_by=latest -p mediators=none --to html
       brief build --edition 2024-12
       brief build --all-editions
       brief build --timeout 1200    # allow a slow notebook 20 minutes
+      brief build --strict          # refuse to publish with stale analyst prose
     """
     from .build import build as run_build
     from .build import build_all_editions
@@ -133,11 +137,11 @@ def build(assignments, params_file, formats, engine, jobs, force, edition, all_e
     formats = tuple(formats.split(","))
     if all_editions:
         results = build_all_editions(project_root=root, formats=formats, engine=engine, jobs=jobs, force=force,
-                                     timeout=timeout)
+                                     timeout=timeout, strict=strict)
     else:
         results = [run_build(project_root=root, params_raw=_raw_params(assignments, params_file), formats=formats,
                              engine=engine, jobs=jobs, force=force, edition=edition, since_edition=since_edition,
-                             timeout=timeout)]
+                             timeout=timeout, strict=strict)]
     for result in results:
         for path in result.outputs.values():
             click.echo(str(path.relative_to(Path.cwd().resolve()) if Path.cwd().resolve() in path.parents else path))

@@ -95,7 +95,8 @@ def apply_cell_options(nb) -> None:
 # Characters that are markup in pandoc Markdown (emphasis, links, raw HTML, math, citations,
 # sub/superscript, tables, headings) or in HTML/Typst. A backslash before ASCII punctuation is
 # always a literal character in pandoc Markdown, so escaping is safe wherever the text lands.
-_INLINE = re.compile(r"([\\`*_{}\[\]<>#!|~^$@&])")
+# Quotes are escaped too, so a reader with typographic quotes on (Quarto's) keeps data literal.
+_INLINE = re.compile(r"""([\\`*_{}\[\]<>#!|~^$@&'"])""")
 # Block markers matter only at the start (newlines are flattened): list items, quotes, divs.
 _LEADING = re.compile(r"^([-+:=>]|\d+(?=[.)]))")
 

@@ -2,63 +2,75 @@
 
 Every command that reads the data goes through :func:`load_dataset`, which runs the same
 validation as ``brief validate`` first and refuses bad data with a :class:`DataError`.
+
+Each resource becomes one frame with typed columns: ``;``-separated list fields become tuples,
+and every fuzzy-date field ``X`` gains ``X_start``, ``X_end``, ``X_precision`` and ``X_label``.
+Every fact row also gets ``known_end`` (when it became known, see ``knowledge``) and ``line``
+(its line in the CSV, for messages).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from . import knowledge
 from .cache import dataset_hash
 from .dates import parse_fuzzy_date
 from .descriptor import DESCRIPTOR
+from .knowledge import View
+from .params import DataDefaults
 from .tables import Table
-from .validate import latest_fact_date, validated_tables
-
-TABLES = (
-    "sources", "progress", "meetings", "events", "sticking_points", "sticking_point_status",
-    "chain_nodes", "chain_edges", "chain_status", "outlook",
-)
+from .validate import validated_tables
+from .vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
 class Dataset:
     tables: dict[str, pd.DataFrame]
+    rows: dict[str, list[dict[str, str]]]  # the validated text rows, for pandas-free rules (prose, knowledge)
+    vocab: Vocabulary
+    descriptor: dict
     version: str
     sha256: str
-    latest: dt.date
+    defaults: DataDefaults
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
 
-    def latest_date(self) -> dt.date:
-        """The end of the latest dated fact: the default ``as_of`` (never 'today')."""
-        return self.latest
-
-    def known_on(self, name: str, as_of: dt.date) -> pd.DataFrame:
-        """Rows of a dated table whose whole period has ended on or before ``as_of``."""
+    def in_view(self, name: str, view: View) -> pd.DataFrame:
+        """Rows of a fact table that had happened by ``view.as_of`` and were known by ``view.known_by``."""
         df = self.tables[name]
-        return df[df["date_end"] <= as_of].reset_index(drop=True)
+        return df[(df["date_end"] <= view.as_of) & (df["known_end"] <= view.known_by)].reset_index(drop=True)
+
+    def completeness(self, name: str) -> dict:
+        """The resource's declared completeness (``{"complete": bool, "note": str}``), if any."""
+        resource = next(r for r in self.descriptor["resources"] if r["name"] == name)
+        return resource.get("brief", {}).get("completeness", {})
 
 
-def _frame(table: Table) -> pd.DataFrame:
-    df = pd.DataFrame(table.rows, columns=[f["name"] for f in table.schema["fields"]], dtype=object)
-    df = df.fillna("")
-    for field in table.schema["fields"]:
+def _frame(table: Table, published: dict) -> pd.DataFrame:
+    fields = table.schema["fields"]
+    df = pd.DataFrame(table.rows, columns=[f["name"] for f in fields], dtype=object).fillna("")
+    for field in fields:
+        name = field["name"]
         if field["type"] in ("number", "integer"):
-            df[field["name"]] = pd.to_numeric(df[field["name"]].replace("", None))
+            df[name] = pd.to_numeric(df[name].replace("", None))
         elif field["type"] == "boolean":
-            df[field["name"]] = df[field["name"]].str.lower().eq("true")
-    if "date" in df:
-        parsed = [parse_fuzzy_date(d) for d in df["date"]]
-        df["date_start"] = [p.start for p in parsed]
-        df["date_end"] = [p.end for p in parsed]
-        df["precision"] = [p.precision for p in parsed]
-        df["date_label"] = [p.label() for p in parsed]
+            df[name] = df[name].str.lower().eq("true")
+        elif field["type"] == "list":
+            df[name] = [tuple(i.strip() for i in v.split(field.get("delimiter", ";")) if i.strip()) for v in df[name]]
+        if field.get("brief", {}).get("kind") == "fuzzy-date":
+            parsed = [parse_fuzzy_date(v) if v else None for v in df[name]]
+            df[f"{name}_start"] = [p.start if p else None for p in parsed]
+            df[f"{name}_end"] = [p.end if p else None for p in parsed]
+            df[f"{name}_precision"] = [p.precision if p else "" for p in parsed]
+            df[f"{name}_label"] = [p.label() if p else "" for p in parsed]
+    if table.name != "sources" and "date" in df and "source_id" in df:
+        df["known_end"] = [knowledge.known_end(row, published) for row in table.rows]
     df["line"] = table.lines
     return df
 
@@ -67,6 +79,12 @@ def load_dataset(data_dir: Path | str = "data") -> Dataset:
     """Validate (unless these exact bytes were validated before) and load the dataset."""
     data_dir = Path(data_dir)
     tables = validated_tables(data_dir)
-    version = json.loads((data_dir / DESCRIPTOR).read_text(encoding="utf-8")).get("version", "")
-    frames = {name: _frame(tables[name]) for name in TABLES}
-    return Dataset(frames, version, dataset_hash(data_dir), latest_fact_date(tables))
+    descriptor = json.loads((data_dir / DESCRIPTOR).read_text(encoding="utf-8"))
+    rows = {name: table.rows for name, table in tables.items()}
+    published = knowledge.source_dates(rows["sources"])
+    frames = {name: _frame(table, published) for name, table in tables.items()}
+    vocab = Vocabulary.from_tables(descriptor, rows)
+    defaults = DataDefaults(latest=knowledge.latest_date(descriptor, rows),
+                            latest_known=knowledge.latest_known(descriptor, rows),
+                            actors=vocab["actors"].ids())
+    return Dataset(frames, rows, vocab, descriptor, descriptor.get("version", ""), dataset_hash(data_dir), defaults)

@@ -1,8 +1,9 @@
-"""Dates at the precision a source gives them: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+"""Dates at the precision a source gives them (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``), and the one
+place where the brief writes a date in words.
 
-A fact dated "2024-02" happened some time in February 2024. It counts as known on a
-given ``as_of`` only once its whole period has ended (``end <= as_of``): the brief as it
-could have been written that day never uses a month that is still running.
+A fact dated "2024-02" happened some time in February 2024. It counts as having happened by a
+cut-off only once its whole period has ended (``end <= cut-off``): a brief never uses a month
+that is still running. The same rule applies to when a fact became known (see ``knowledge``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-PRECISIONS = ("day", "month", "year")
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -20,22 +20,15 @@ _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 class FuzzyDate:
     start: dt.date
     end: dt.date
-    precision: str
+    precision: str  # "day" | "month" | "year"
     text: str
 
     def label(self) -> str:
-        """Human form that keeps the precision honest: '19 Apr 2024', 'Feb 2024', '2024'."""
+        """Human form that keeps the precision honest: '19 Apr 2024', 'Apr 2024', '2024'."""
         if self.precision == "day":
-            return f"{self.start.day} {self.start:%b %Y}"
+            return short_day(self.start)
         if self.precision == "month":
             return f"{self.start:%b %Y}"
-        return f"{self.start.year}"
-
-    def long_label(self) -> str:
-        if self.precision == "day":
-            return f"{self.start.day} {self.start:%B %Y}"
-        if self.precision == "month":
-            return f"{self.start:%B %Y}"
         return f"{self.start.year}"
 
 
@@ -60,3 +53,19 @@ def parse_fuzzy_date(text: str) -> FuzzyDate:
         )
     date = dt.date(year, month, day)
     return FuzzyDate(date, date, "day", text)
+
+
+def long_day(day: dt.date) -> str:
+    """'31 December 2024': how prose writes a day."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def short_day(day: dt.date) -> str:
+    """'31 Dec 2024': how charts, tables and captions write a day."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def one_year_before(day: dt.date) -> dt.date:
+    """The first day of the year that ends on ``day`` (29 February falls back to the 28th)."""
+    start = day.replace(year=day.year - 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
+    return start + dt.timedelta(days=1)

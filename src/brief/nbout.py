@@ -19,16 +19,16 @@ byte-identical outputs.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import altair as alt
 import vl_convert
 
 from . import theme
+from .context import Context
 from .contract import HTML_MIME, MARKDOWN_MIME, OUTPUT_METADATA_KEY, SVG_MIME, TEXT_MIME, VEGALITE_MIME
-from .dataset import Dataset, load_dataset
-from .params import Params, resolve
+from .dataset import load_dataset
+from .params import resolve
 
 
 def _display(data: dict, metadata: dict | None = None) -> None:
@@ -92,27 +92,21 @@ def show_chart(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str, 
     _display(data, metadata)
 
 
-@dataclass(frozen=True)
-class Context:
-    """What a notebook's first cell sets up: the validated data and the checked parameters."""
-
-    ds: Dataset
-    params: Params
-
-
-def setup(as_of=None, since=None, mediators=None, period="quarter", data_dir="data") -> Context:
+def setup(*, data_dir: Path | str | None = None, edition: dict | None = None, provenance: dict | None = None,
+          **parameters) -> Context:
     """Load and validate the data, resolve the parameters, enable the house theme.
 
-    A relative ``data_dir`` that is not in the working directory (a kernel started in
-    ``notebooks/`` by JupyterLab) is looked up from the project root.
+    ``parameters`` are the brief's parameters as a notebook's parameters cell holds them (``None`` =
+    the default from the data); ``edition`` and ``provenance`` come from the build. ``data/`` is
+    the project's, found from the working directory (a kernel started in ``notebooks/`` by
+    JupyterLab finds it too).
     """
-    if not Path(data_dir).is_absolute() and not Path(data_dir).exists():
+    if data_dir is None:
         from .project import find_root
 
-        data_dir = find_root() / data_dir
+        data_dir = find_root() / "data"
     ds = load_dataset(data_dir)
-    params = resolve({"as_of": as_of, "since": since, "mediators": mediators, "period": period},
-                     ds.latest_date())
+    params = resolve(parameters, ds.defaults)
     theme.enable()
     alt.data_transformers.disable_max_rows()
-    return Context(ds, params)
+    return Context(ds, params, edition or {}, provenance or {})

@@ -16,9 +16,9 @@ import json
 import os
 from pathlib import Path
 
+from . import rules  # noqa: F401 (registers the dataset's own rules with brief.checks)
 from .cache import ValidationStamp
-from .checks import CHECKS, SEEDS_DIR, SOURCES, CheckContext, schema_problems
-from .dates import parse_fuzzy_date
+from .checks import CHECKS, SEEDS_DIR, CheckContext, schema_problems
 from .descriptor import DESCRIPTOR, Descriptor, DescriptorProblems, read_descriptor
 from .exceptions import DataError
 from .problems import Problem
@@ -96,13 +96,3 @@ def validated_tables(data_dir: Path) -> dict[str, Table]:
         raise DataError(report(problems, list(tables.values())))
     stamp.record()
     return tables
-
-
-def latest_fact_date(tables: dict[str, Table]):
-    """The end of the latest dated fact (sources excluded): the default as_of, never 'today'."""
-    ends = [parse_fuzzy_date(row["date"]).end for name, table in tables.items() if name != SOURCES
-            for row in table.rows if row.get("date")]
-    if not ends:
-        raise DataError([Problem(f"data/{DESCRIPTOR}", 1, "-", "the dataset holds no dated fact",
-                                 "add facts with a date; the default as_of is the latest of them")])
-    return max(ends)

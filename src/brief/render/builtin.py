@@ -25,8 +25,9 @@ from .vega import vega_script_tag
 TEMPLATES = Path(__file__).parent / "templates"
 FONTS = Path(__file__).parent.parent / "fonts"
 READER = "markdown-raw_html-raw_tex-smart+raw_attribute+fenced_divs"
-# Callouts drawn the brief's way; figure/table numbering and references (see each file).
-FILTERS = [f"--lua-filter={TEMPLATES / name}" for name in ("callouts.lua", "crossref.lua")]
+# Analyst passages as judged for this view; callouts drawn the brief's way; figure/table numbering and
+# references (see each file). Passages run first: a stale passage gains a callout.
+FILTERS = [f"--lua-filter={TEMPLATES / name}" for name in ("passages.lua", "callouts.lua", "crossref.lua")]
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
@@ -51,12 +52,15 @@ def _pandoc(markdown: str, to: str, args: list[str], cwd: Path) -> str:
     return proc.stdout
 
 
-def _metadata_args(meta: dict) -> list[str]:
-    args = []
-    for key, value in meta.items():
-        if isinstance(value, list | dict) or value in (None, ""):
-            continue
-        args.append(f"--metadata={key}:{value}")
+def _metadata_args(meta: dict, work: Path) -> list[str]:
+    """Scalars as plain ``--metadata`` strings; structured values (e.g. brief-passages) in a YAML file."""
+    args = [f"--metadata={key}:{value}" for key, value in meta.items()
+            if not isinstance(value, list | dict) and value not in (None, "")]
+    structured = {key: value for key, value in meta.items() if isinstance(value, list | dict) and value}
+    if structured:
+        (work / "metadata.yml").write_text(yaml.safe_dump(structured, sort_keys=True, allow_unicode=True),
+                                          encoding="utf-8")
+        args.append(f"--metadata-file={work / 'metadata.yml'}")
     return args
 
 
@@ -83,9 +87,9 @@ def _html(body: str, executed_dir: Path, work: Path, out_dir: Path, meta: dict) 
     bundle = work / "vega.html"
     bundle.write_text(vega_script_tag(), encoding="utf-8")
     html = _pandoc(resolved.markdown, "html5", [
-        "--standalone", f"--template={TEMPLATES / 'brief.html'}", *FILTERS, "--toc", "--toc-depth=2", "--section-divs",
-        f"--include-in-header={bundle}", "--wrap=none",
-        *_metadata_args(meta)], work)
+        "--standalone", f"--template={TEMPLATES / 'brief.html'}", *FILTERS,
+        "--toc", "--toc-depth=2", "--section-divs", f"--include-in-header={bundle}", "--wrap=none",
+        *_metadata_args(meta, work)], work)
     target = out_dir / "brief.html"
     target.write_text(html, encoding="utf-8")
     return target
@@ -99,7 +103,7 @@ def _pdf(body: str, executed_dir: Path, work: Path, out_dir: Path, meta: dict) -
         (work / name).write_text(svg, encoding="utf-8")
     source = _pandoc(resolved.markdown, "typst", [
         "--standalone", f"--template={TEMPLATES / 'brief.typ'}", *FILTERS,
-        "--wrap=none", *_metadata_args(meta)], work)
+        "--wrap=none", *_metadata_args(meta, work)], work)
     main = work / "brief.typ"
     main.write_text(source, encoding="utf-8")
     target = out_dir / "brief.pdf"

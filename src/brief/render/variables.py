@@ -28,4 +28,6 @@ def template_variables(front: dict, metadata: dict) -> dict:
         "date": as_of.isoformat(),
         "year": as_of.year, "month": as_of.month, "day": as_of.day,
         "author-string": ", ".join(str(a) for a in authors),
+        # How passages.lua shows each analyst passage in this view (brief.request.Request.passage_marks).
+        "brief-passages": metadata.get("brief-passages") or {},
     }

@@ -1,0 +1,114 @@
+"""The brief's reference matter, as pandoc Markdown: the sticking-point table, the graded source
+list, the glossary (from the vocabulary), the annex of recorded meetings, and the colophon.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import analysis
+from .context import Context
+from .contract import md_escape
+from .dates import long_day, short_day
+from .sections import NO_DATA, cite, table
+
+_SAFE_URL = re.compile(r"https?://[^\s<>`]+")
+
+
+def sticking_points_table(ctx: Context) -> str:
+    points = analysis.sticking_points(ctx)
+    if points.empty:
+        return f"{NO_DATA}: no sticking point is known by {long_day(ctx.as_of)}.\n"
+    actors, statuses = ctx.vocab["actors"], ctx.vocab["statuses"]
+    rows = []
+    for p in points.itertuples():
+        status = "no status recorded" if p.status == analysis.NO_RECORD else statuses.label(p.status)
+        raised = ", ".join(actors.short(a) for a in p.demanded_by) or "both sides"
+        rows.append([md_escape(p.title), md_escape(raised),
+                     md_escape(f"{status} ({p.status_since})" if p.status_since else status),
+                     md_escape(p.status_note or "–"), cite(ctx, [p.status_source_id or p.source_id])])
+    return table(["Issue", "Raised by", "Status (since)", "Note", "Source"], rows,
+                 f"Sticking points and their latest status known by {short_day(ctx.as_of)} {{#tbl-sticking-points}}")
+
+
+def meetings_table(ctx: Context) -> str:
+    meetings = analysis.meetings(ctx)
+    window = f"{short_day(ctx.params.since)} to {short_day(ctx.as_of)}"
+    if meetings.empty:
+        return f"{NO_DATA}: no recorded meeting of the selected mediators from {window}.\n"
+    actors, formats = ctx.vocab["actors"], ctx.vocab["formats"]
+    rows = [[md_escape(m.date_label), md_escape(m.place + (f" ({m.occasion})" if m.occasion else "")),
+             md_escape(formats.short(m.format)),
+             md_escape(" and ".join(actors.short(a) for a in m.mediators) or "none named"),
+             md_escape(actors.short(m.host) if m.host else "not stated"), md_escape(m.about),
+             cite(ctx, [m.source_id])] for m in meetings.itertuples()]
+    complete = ctx.ds.completeness("meetings")
+    note = "" if complete.get("complete", True) else f" — {md_escape(complete.get('note', ''))}"
+    return table(["Date", "Place", "Format", "Mediator", "Host", "About", "Source"], rows,
+                 f"Recorded meetings, {window}{note} {{#tbl-meetings}}")
+
+
+def sources(ctx: Context) -> str:
+    """Every source the view may cite, numbered, with its full citation and its grading."""
+    cite_list = ctx.citations.sources
+    if cite_list.empty:
+        return (f"No source in the dataset had been published by {long_day(ctx.view.known_by)}: this view has "
+                f"nothing to cite.\n")
+    lines = []
+    for number, s in enumerate(cite_list.itertuples(), 1):
+        who = md_escape(s.author) if s.author else "Author not stated"
+        parts = [f"{who}, *{md_escape(s.title)}*" + (f", {md_escape(s.publisher)}" if s.publisher else "")
+                 + f" ({md_escape(s.date_label)})."]
+        if s.url:
+            parts.append(f"<{s.url}>." if _SAFE_URL.fullmatch(s.url) else f"{md_escape(s.url)}.")
+        parts.append(f"*Who:* {md_escape(s.standing)} *When:* {md_escape(s.date_note or s.date_label)} "
+                     f"*How they know:* {md_escape(s.basis)}")
+        parts.append(f"Local copy {md_escape(s.path)}, accessed {md_escape(s.accessed)}.")
+        lines.append(f"{number}. **{md_escape(s.cite_as)}.** " + " ".join(parts))
+    return "\n".join(lines) + "\n"
+
+
+def _actors_in_view(ctx: Context) -> set[str]:
+    found: set[str] = set()
+    for name, columns in (("meetings", ("parties", "mediators", "host")), ("events", ("actors",)),
+                          ("positions", ("actor",)), ("progress", ("stated_by",)),
+                          ("sticking_points", ("demanded_by",))):
+        df = ctx.facts(name)
+        for column in columns:
+            for value in df[column]:
+                found |= set(value) if isinstance(value, tuple) else ({value} if value else set())
+    return found
+
+
+def glossary(ctx: Context) -> str:
+    """Actors that appear in this view and the vocabulary's terms, alphabetically."""
+    actors, terms = ctx.vocab["actors"], ctx.vocab["terms"]
+    entries = []
+    for a in actors.ordered(_actors_in_view(ctx)):
+        entry = actors[a]
+        if entry["type"] == "person":
+            continue  # people are named in full where they appear
+        name = entry.label + (f" ({entry['acronym']})" if entry.get("acronym") and entry["acronym"] not in entry.label
+                              else "")
+        entries.append((name, entry["description"]))
+    for t in terms:
+        name = t["term"] + (f" ({t['expansion']})" if t.get("expansion") else "")
+        entries.append((name, t["description"]))
+    return "\n".join(f"- **{md_escape(name)}** — {md_escape(text)}"
+                     for name, text in sorted(entries, key=lambda e: e[0].casefold())) + "\n"
+
+
+def colophon(ctx: Context) -> str:
+    """Parameters, view, dataset and the tools that made this brief (passed in by the build)."""
+    p = ctx.params
+    mediators = "all" if p.all_mediators else ", ".join(p.mediators)
+    renderer = (ctx.provenance or {}).get("renderer") or {}
+    versions = (ctx.provenance or {}).get("versions") or {}
+    engine = renderer.get("engine", "not recorded")
+    made_with = ", ".join(f"{name} {md_escape(value)}" for name, value in sorted(renderer.items()) if name != "engine")
+    tools = ", ".join(f"{name} {md_escape(value)}" for name, value in sorted(versions.items()))
+    return (f"**Parameters:** `as_of` = {p.as_of}, `known_by` = {p.known_by}, `since` = {p.since}, "
+            f"`mediators` = {md_escape(mediators)}, `period` = {p.period}.\n\n"
+            f"**Dataset:** version {md_escape(ctx.ds.version or 'not stated')}, sha256 `{ctx.ds.sha256}`.\n\n"
+            f"**Rendered by:** the {md_escape(engine)} engine" + (f" ({made_with})" if made_with else "") + ".\n\n"
+            + (f"**Software:** {tools}.\n" if tools else ""))
