@@ -29,9 +29,9 @@ LONG = "An extraordinarily-long-unbroken-identifier-" * 12 + " and " + "very lon
 def hostile(tmp_path_factory):
     """A project whose data carries markup, script, Typst code, non-Latin and very long text."""
     root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
-    set_cell(root, "meetings", 7, "about", f"{SCRIPT} {MARKUP} {TYPST}")  # Kazan, October 2024
-    set_cell(root, "meetings", 7, "place", PLACE)
-    set_cell(root, "meetings", 3, "about", LONG)  # Berlin, April 2024
+    set_cell(root, "meetings", 4, "about", f"{SCRIPT} {MARKUP} {TYPST}")  # Estria, October 2024
+    set_cell(root, "meetings", 4, "place", PLACE)
+    set_cell(root, "meetings", 3, "about", LONG)  # Vell, May 2024
     run_brief(root, "build")
     return root
 
