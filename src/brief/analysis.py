@@ -294,7 +294,8 @@ def outlook(ctx: Context) -> Outlook:
     due = [bool(h) and h <= ctx.as_of for h in factors["horizon_end"].fillna(False)]
     lapsed = ~resolved & pd.Series(due, index=factors.index, dtype=bool)
     settled = factors[resolved].copy()
-    for column, source in (("resolution", "status"), ("resolution_date", "date_label"), ("resolution_note", "note"),
+    for column, source in (("resolution", "status"), ("resolution_date", "date_label"),
+                           ("resolution_date_end", "date_end"), ("resolution_note", "note"),
                            ("resolution_source_id", "source_id")):
         settled[column] = [resolutions.loc[f, source] for f in settled["factor_id"]]
     return Outlook(factors[~resolved & ~lapsed].reset_index(drop=True), settled.reset_index(drop=True),

@@ -61,6 +61,8 @@ def _meeting_changes(ctx: Context) -> list[Change]:
     out = []
     for m in analysis.selected_mediators(ctx, _new(ctx, "meetings", "meeting_id")).itertuples():
         mediated = f", facilitated by {' and '.join(actors.label(a) for a in m.mediators)}" if m.mediators else ""
+        if m.host and m.host not in m.mediators:  # a host is not a mediator: say which it was
+            mediated += f", hosted by {actors.label(m.host)}"
         where = m.place if m.place != "not stated" else "an unstated place"
         out.append(Change(m.date_end, m.date_label, m.tracks, f"{formats.label(m.format)} met in {where}{mediated}",
                           "", m.source_id, precision=_PRECISION[m.date_precision]))
@@ -147,8 +149,8 @@ def _outlook_changes(ctx: Context) -> list[Change]:
     known = set(before.ahead["factor_id"]) | set(before.settled["factor_id"]) | set(before.lapsed["factor_id"])
     out = [Change(f.date_end, f.date_label, f.tracks, f"New outlook factor: {f.factor}", "", f.source_id,
                   listed=False) for f in now.ahead.itertuples() if f.factor_id not in known]
-    out += [Change(ctx.as_of, f.resolution_date, f.tracks, f"{f.factor}: {kinds.label(f.resolution).lower()}",
-                   "", f.resolution_source_id)
+    out += [Change(f.resolution_date_end, f.resolution_date, f.tracks,
+                   f"{f.factor}: {kinds.label(f.resolution).lower()}", "", f.resolution_source_id)
             for f in now.settled.itertuples() if f.factor_id not in set(before.settled["factor_id"])]
     out += [Change(f.horizon_end, f.horizon_label, f.tracks,
                    f"{f.factor}: its date ({f.horizon_label}) passed with no outcome recorded", "", f.source_id)

@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import knowledge
-from .dates import parse_fuzzy_date, short_day
+from .dates import parse_fuzzy_date
 from .exceptions import BriefError
 from .text import did_you_mean
 
@@ -56,6 +56,7 @@ class Fact:
     date_end: dt.date
     known_end: dt.date
     date_label: str
+    known_label: str  # the period in which it became known, at its precision
     tracks: frozenset[str]
     numbers: frozenset[str]
 
@@ -83,7 +84,7 @@ class Verdict:
         return self.shown and bool(self.changed)
 
     def message(self) -> str:
-        facts = "; ".join(f"{f.id} ({f.title}, known {short_day(f.known_end)})" for f in self.changed)
+        facts = "; ".join(f"{f.id} ({f.title}, known {f.known_label})" for f in self.changed)
         return (f"{self.passage.where}: stale: reviewed {self.passage.reviewed}, facts changed since: {facts} "
                 f"(re-read the passage against them, then set its reviewed date)")
 
@@ -141,16 +142,28 @@ def build_index(descriptor: dict, rows: Mapping[str, list[Mapping[str, str]]]) -
         return found
 
     index = FactIndex(tracks=frozenset(by_key.get("tracks", {})))
+    sources = {row["source_id"]: row for row in rows["sources"]}
     for name in knowledge.fact_resources(descriptor):
         fields = resources[name]["schema"]["fields"]
         for row in rows.get(name, []):
             date = parse_fuzzy_date(row["date"])
-            title = next((row[c] for c in ("title", "label", "factor", "position", "note", "about") if row.get(c)),
-                         row[keys[name]])
+            known = row.get(knowledge.REPORTED_FIELD) or sources.get(row["source_id"], {}).get("date") or row["date"]
             index.facts[row[keys[name]]] = Fact(
-                row[keys[name]], name, title, date.end, knowledge.known_end(row, published), date.label(),
-                frozenset(tracks_of(name, row)), frozenset(_row_numbers(row, fields)))
+                row[keys[name]], name, _title(row, keys[name]), date.end, knowledge.known_end(row, published),
+                date.label(), parse_fuzzy_date(known).label(), frozenset(tracks_of(name, row)),
+                frozenset(_row_numbers(row, fields)))
     return index
+
+
+def _title(row: Mapping[str, str], key: str) -> str:
+    """How a fact is named in messages: its title or label, else what it states (a figure, a note)."""
+    named = next((row[c] for c in ("title", "label", "factor", "position", "note", "about") if row.get(c)), "")
+    if named:
+        return named
+    if row.get("value"):
+        total = f" of {row['total']}" if row.get("total") else ""
+        return f"{row.get('metric', 'figure')} {row['value']}{total}"
+    return row[key]
 
 
 def parse_passages(qmd_text: str, filename: str = "brief.qmd") -> list[Passage]:

@@ -77,7 +77,7 @@ def _judgment_lines(ctx: Context, front: dict) -> list[str]:
 
 
 def _stale_note(verdict: prose.Verdict) -> str:
-    facts = "; ".join(f"{f.title} ({short_day(f.known_end)})" for f in verdict.changed[:3])
+    facts = "; ".join(f"{f.title} (known {f.known_label})" for f in verdict.changed[:3])
     return f"**Needs review:** facts changed since it was reviewed on {long_day(verdict.passage.reviewed)}: " \
            f"{md_escape(facts)}."
 
