@@ -1,0 +1,167 @@
+"""The notebooks in a real JupyterLab (started on 127.0.0.1 as `make lab` starts it), driven from Chromium:
+each notebook opens with the project's kernel in notebooks/, runs all cells with its default parameters,
+shows every chart (JupyterLab 4.6 renders Vega-Lite only up to v5, so a chart is its HTML output with the
+static SVG), logs no console error and sends no request off the machine.
+
+One server and one browser page for all notebooks; each notebook is opened, run and closed through
+JupyterLab's own command API (``window.jupyterapp``, exposed for the test), which resolves when every
+cell has run, so the test waits on the kernel rather than on menus.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from brief.contract import cell_label
+
+from .browser import ARGS, CHROMIUM
+from .helpers import copy_project
+
+pytestmark = [pytest.mark.jupyterlab, pytest.mark.browser, pytest.mark.slow]
+
+# Requests that stay on the machine: the server itself (HTTP and the kernel's websocket) and in-page URLs.
+LOCAL = re.compile(r"(https?|wss?)://127\.0\.0\.1[:/]|(data|blob|about):")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def lab_command(port: int, token: str, state: Path) -> list[str]:
+    """`make lab`'s command, plus a known token, a private settings/workspace folder (no state from the
+    user's own JupyterLab) and the app exposed to the page."""
+    settings = state / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    # No "get notified about Jupyter news?" prompt over the notebook.
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
+    return [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--notebook-dir=notebooks",
+            "--ServerApp.ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
+            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--allow-root", "--LabApp.expose_app_in_browser=True",
+            f"--LabApp.user_settings_dir={state / 'settings'}", f"--LabApp.workspaces_dir={state / 'workspaces'}"]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    base = tmp_path_factory.mktemp("lab")
+    root = copy_project(base / "project")
+    port, token = free_port(), secrets.token_hex(16)
+    log = base / "jupyter.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(lab_command(port, token, base / "state"), cwd=root, stdout=out,
+                                stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.5)
+        else:
+            proc.poll()
+        if proc.returncode is not None:
+            pytest.fail("jupyter lab did not start: " + log.read_text(errors="replace")[-1500:])
+        yield url, token, root
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# Opens a notebook, runs all cells (the command resolves when the last cell has run) and reports, per
+# code cell, its label, execution count, output MIME types and the chart SVG it shows; then shuts the
+# kernel down and closes the panel without saving.
+RUN_NOTEBOOK = """async (path) => {
+  const app = window.jupyterapp;
+  const panel = await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+  await panel.context.ready;
+  await panel.sessionContext.ready;
+  app.shell.activateById(panel.id);
+  const ran = await app.commands.execute('notebook:run-all-cells');
+  const cells = panel.content.widgets.filter(c => c.model.type === 'code').map(c => {
+    const svg = c.node.querySelector('.jp-OutputArea-output .brief-chart svg');
+    const box = svg ? svg.getBoundingClientRect() : null;
+    return {
+      source: c.model.sharedModel.getSource(),
+      count: c.model.executionCount,
+      mimes: [...c.node.querySelectorAll('.jp-OutputArea-output')].map(o => o.dataset.mimeType || ''),
+      outputs: c.model.outputs.length,
+      chart: svg ? {width: box.width, height: box.height,
+                    marks: svg.querySelectorAll('path, text, rect, line').length} : null,
+    };
+  });
+  const first = panel.content.widgets.find(c => c.node.querySelector('.brief-chart svg'));
+  if (first) first.node.querySelector('.brief-chart').scrollIntoView();
+  return {ran, status: panel.sessionContext.session.kernel.status, cells};
+}"""
+
+CLOSE_NOTEBOOK = """async () => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  await panel.sessionContext.shutdown();
+  panel.dispose();
+}"""
+
+
+def test_every_notebook_runs_in_jupyterlab_and_draws_its_charts(lab, artifacts):
+    from playwright.sync_api import sync_playwright
+
+    url, token, root = lab
+    notebooks = sorted(p.name for p in (root / "notebooks").glob("*.ipynb"))
+    assert len(notebooks) >= 5
+    errors, offsite = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda err: errors.append(str(err)))
+            page.on("request", lambda r: None if LOCAL.match(r.url) else offsite.append(r.url))
+            page.goto(f"{url}/lab?token={token}")
+            page.wait_for_function("window.jupyterapp && window.jupyterapp.started", timeout=120000)
+            page.evaluate("window.jupyterapp.restored")
+            for name in notebooks:
+                result = page.evaluate(RUN_NOTEBOOK, name)
+                page.screenshot(path=str(artifacts / f"lab-{Path(name).stem}.png"))
+                check_run(name, result)
+                page.evaluate(CLOSE_NOTEBOOK)
+        finally:
+            browser.close()
+    assert errors == [], errors
+    assert offsite == [], offsite
+
+
+def check_run(name: str, result: dict) -> None:
+    """Every code cell ran without an error output, every figure cell drew its chart, every other
+    labelled cell showed its output."""
+    assert result["ran"] is True and result["status"] == "idle", (name, result["ran"], result["status"])
+    for cell in result["cells"]:
+        label = cell_label(cell["source"]) or cell["source"].splitlines()[0]
+        assert cell["count"], f"{name}: cell {label!r} did not run"
+        assert "application/vnd.jupyter.stderr" not in cell["mimes"], f"{name}: cell {label!r} wrote an error"
+        if label.startswith("fig-"):
+            chart = cell["chart"]
+            assert chart, f"{name}: {label} drew no chart (outputs: {cell['mimes']})"
+            assert chart["width"] > 200 and chart["height"] > 100 and chart["marks"] > 10, (name, label, chart)
+        elif cell_label(cell["source"]):
+            assert cell["outputs"] and "text/markdown" in cell["mimes"], f"{name}: {label} showed nothing"
