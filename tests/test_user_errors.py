@@ -233,6 +233,13 @@ CASES = [
     ("manifest without outputs", lambda root: (root / "reports" / EDITION / "manifest.json").write_text("{}"),
      ["verify"], 1, r"^error: no manifest in reports/2024-06-30"),
     # 9. smaller
+    ("edition name with a trailing newline", nothing, ["build", "--edition", "2024-05\n"], 2,
+     r"^error: '2024-05\\n' is not a valid edition name"),
+    ("a date YAML and ISO read differently in an edition", write("editions/week.yml", "as_of: 2024-W26-7\n"),
+     ["editions"], 2, r"^error: editions/week\.yml: parameter as_of: '2024-W26-7' is not a date"),
+    ("a compact date in an edition", write("editions/compact.yml", "as_of: '20240630'\n"), ["editions"], 2,
+     r"^error: editions/compact\.yml: parameter as_of: '20240630' is not a date"),
+    ("as_of in year 1", nothing, ["build", "-p", "as_of=0001-01-01"], 2, r"^error: parameter as_of: "),
     ("--jobs 0", nothing, ["build", "--jobs", "0"], 2, r"^error: --jobs 0 is not a positive number"),
     # more found on the way
     ("--timeout 0", nothing, ["build", "--timeout", "0"], 2, r"^error: --timeout 0 is not a positive number"),

@@ -24,7 +24,7 @@ from .params import NAMES as PARAMETER_NAMES
 from .params import ParameterForms, check_forms
 from .prose import Passage
 from .safe_yaml import load_yaml_file
-from .text import did_you_mean
+from .text import did_you_mean, shown
 
 EDITIONS_DIR = "editions"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -78,7 +78,7 @@ class Edition:
 def check_name(name: str) -> str:
     """Edition names become directory names under reports/: no separators, no '..'."""
     if not NAME_PATTERN.fullmatch(name) or ".." in name:
-        raise EditionError(f"'{name}' is not a valid edition name",
+        raise EditionError(f"'{shown(name)}' is not a valid edition name",
                            "use letters, digits, '.', '_' and '-' only, e.g. 2024-12")
     return name
 
