@@ -229,6 +229,7 @@ def describe() -> list[dict[str, str]]:
 
 def parameters_cell(names: tuple[str, ...]) -> str:
     """The source of a notebook's cell tagged ``parameters`` declaring ``names`` (all default to None)."""
-    helps = {d["name"]: f"{d['type']}; None = {d['default']}" for d in describe()}
+    # No second '=' on a line: papermill (inspect_notebook, --help-notebook) skips such lines.
+    helps = {d["name"]: f"{d['type']}; default: {d['default']}" for d in describe()}
     helps.update({c.name: f"set by the build: {c.help}" for c in CONTEXT_PARAMETERS})
     return "\n".join(f"{name} = None  # {helps[name]}" for name in names)
