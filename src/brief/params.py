@@ -86,7 +86,14 @@ class ParameterForms(BaseModel):
     def _known_by(cls, value):
         if value in (None, ""):
             return None
-        return LATEST if str(value).strip() == LATEST else _date("known_by", value)
+        text = str(value).strip()
+        if text == LATEST:
+            return LATEST
+        if not isinstance(value, dt.date) and not _DATE.fullmatch(text):
+            hint = did_you_mean(text, (LATEST,))
+            raise ParameterError(f"parameter known_by: '{value}' is neither a date nor '{LATEST}'",
+                                 f"{hint + ' ' if hint else ''}expected YYYY-MM-DD or {LATEST}, e.g. known_by={LATEST}")
+        return _date("known_by", value)
 
     @field_validator("mediators", mode="before")
     @classmethod
