@@ -218,7 +218,10 @@ def parse_assignments(pairs: tuple[str, ...] | list[str]) -> dict:
 
 def read_params_file(path: Path) -> dict:
     """A ``--params`` YAML file of NAME: VALUE lines (read within the project, bounded)."""
-    loaded = load_yaml_file(path, root=Path.cwd(), error=ParameterError, what="parameters file") or {}
+    # Values stay the text the user wrote (as on the CLI and in edition files): YAML's own date parsing
+    # would crash on 2024-02-30 instead of saying what is wrong.
+    loaded = load_yaml_file(path, root=Path.cwd(), error=ParameterError, what="parameters file",
+                            strings=True) or {}
     if not isinstance(loaded, dict):
         raise ParameterError(f"{path}: expected a mapping of NAME: VALUE", "write NAME: VALUE lines")
     return loaded
