@@ -34,7 +34,8 @@ def refusal(raw: dict, defaults: DataDefaults | None = None) -> tuple[str, str]:
     ({"colour": "red"}, "unknown parameter 'colour'", "see `brief params` for the list"),
     ({"as_of": "30/06/2024"}, "parameter as_of: '30/06/2024' is not a date",
      "expected YYYY-MM-DD, e.g. as_of=2024-06-30"),
-    ({"since": "2024-6-30"}, "parameter since: '2024-6-30' is not a date", "expected YYYY-MM-DD, e.g. since=2024-06-30"),
+    ({"since": "2024-6-30"}, "parameter since: '2024-6-30' is not a date",
+     "expected YYYY-MM-DD, e.g. since=2024-06-30"),
     ({"as_of": "2024-02-30"}, "parameter as_of: '2024-02-30' is not a real date (day is out of range for month)",
      "expected YYYY-MM-DD, e.g. as_of=2024-06-30"),
     ({"as_of": "1899-12-31"}, "parameter as_of: 1899-12-31 is out of range", "give a date between 1900 and 2100"),
@@ -69,7 +70,7 @@ def test_forms_are_checked_without_data():
                                           mediators=("colonia", "none"), period="month")
 
 
-# --------------------------------------------------------------------------- resolve: defaults and values, from the data
+# --------------------------------------------------------------------------- resolve: defaults and values from the data
 
 
 def test_defaults_come_from_the_data():
