@@ -25,6 +25,12 @@ NO_RECORD = "no record"
 NO_DATA = "No data in this window"
 
 
+def where(df: pd.DataFrame, mask) -> pd.DataFrame:
+    """Rows of ``df`` where ``mask`` (one bool per row) holds. (``df[[...]]`` with an empty list would
+    select no *columns* instead of no rows.)"""
+    return df[pd.Series(list(mask), index=df.index, dtype=bool)]
+
+
 def by_date(df: pd.DataFrame, id_column: str) -> pd.DataFrame:
     return df.sort_values(["date_start", "date_end", id_column], kind="stable").reset_index(drop=True)
 
@@ -105,8 +111,7 @@ def selected_mediators(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
     from .params import NO_MEDIATOR
 
     selected = set(ctx.params.mediators)
-    chosen = [bool(set(m) & selected) if m else NO_MEDIATOR in selected for m in df["mediators"]]
-    return df[pd.Series(chosen, index=df.index, dtype=bool)]
+    return where(df, (bool(set(m) & selected) if m else NO_MEDIATOR in selected for m in df["mediators"]))
 
 
 def meetings(ctx: Context) -> pd.DataFrame:
@@ -265,7 +270,7 @@ def chain_waiting_on(ctx: Context) -> ChainWait | None:
 def events(ctx: Context, track: str | None = None, *, key_only: bool = False) -> pd.DataFrame:
     df = ctx.facts("events")
     if track is not None:
-        df = df[[track in tracks for tracks in df["tracks"]]]
+        df = where(df, (track in tracks for tracks in df["tracks"]))
     if key_only:
         df = df[df["key"]]
     return by_date(df, "event_id")

@@ -17,8 +17,10 @@ _SAFE_URL = re.compile(r"https?://[^\s<>`]+")
 
 def sticking_points_table(ctx: Context) -> str:
     points = analysis.sticking_points(ctx)
-    if points.empty:
-        return f"{NO_DATA}: no sticking point is known by {long_day(ctx.as_of)}.\n"
+    header = ["Issue", "Raised by", "Status (since)", "Note", "Source"]
+    caption = f"Sticking points and their latest status known by {short_day(ctx.as_of)} {{#tbl-sticking-points}}"
+    if points.empty:  # still a table, so that references to it resolve
+        return table(header, [[f"{NO_DATA}: no sticking point is known by {long_day(ctx.as_of)}.", *"––––"]], caption)
     actors, statuses = ctx.vocab["actors"], ctx.vocab["statuses"]
     rows = []
     for p in points.itertuples():
@@ -27,8 +29,7 @@ def sticking_points_table(ctx: Context) -> str:
         rows.append([md_escape(p.title), md_escape(raised),
                      md_escape(f"{status} ({p.status_since})" if p.status_since else status),
                      md_escape(p.status_note or "–"), cite(ctx, [p.status_source_id or p.source_id])])
-    return table(["Issue", "Raised by", "Status (since)", "Note", "Source"], rows,
-                 f"Sticking points and their latest status known by {short_day(ctx.as_of)} {{#tbl-sticking-points}}")
+    return table(header, rows, caption)
 
 
 def meetings_table(ctx: Context) -> str:

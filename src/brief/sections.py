@@ -96,8 +96,20 @@ def front_page(ctx: Context) -> str:
     if not parts:
         parts.append(f"*No analyst judgment applies to this view of the data; what follows is generated from "
                      f"the data known by {long_day(ctx.view.known_by)}.*")
-    parts.append(key_figures(ctx))
+    parts.append(key_figures(ctx) if not ctx.citations.sources.empty else nothing_known(ctx))
     return "\n\n".join(parts) + "\n"
+
+
+def nothing_known(ctx: Context) -> str:
+    """What a view before any source was published can say: when the first one counts as known."""
+    sources = ctx.ds["sources"].sort_values(["date_end", "source_id"])
+    if sources.empty:
+        return "The dataset holds no source yet."
+    first = sources.iloc[0]
+    return (f"**Nothing in this dataset was known by {long_day(ctx.view.known_by)}:** no source had been "
+            f"published. The earliest, {md_escape(first['cite_as'])}, is dated {md_escape(first['date_label'])} "
+            f"and counts as known from {long_day(first['date_end'])}. For what we now know of the period, build "
+            f"the retrospective view (`-p known_by=latest`).")
 
 
 def key_figures(ctx: Context) -> str:

@@ -48,7 +48,8 @@ def _items(ctx: Context) -> pd.DataFrame:
                          "date_start": e.date_start, "date_end": e.date_end, "kind": "event",
                          "source": "; ".join(source_names(ctx, [e.source_id])), "source_id": e.source_id})
     ahead = analysis.outlook(ctx).ahead
-    for f in ahead[[bool(h) and h > ctx.as_of for h in ahead["horizon_end"].fillna(False)]].itertuples():
+    due_later = (bool(h) and h > ctx.as_of for h in ahead["horizon_end"].fillna(False))
+    for f in analysis.where(ahead, due_later).itertuples():
         for track in tracks.ordered(f.tracks)[:1]:
             rows.append({"id": f.factor_id, "track": track, "track_label": tracks.short(track),
                          "title": f"{f.factor} (due {f.horizon_label})", "label": f"Due: {f.factor}",
