@@ -260,8 +260,14 @@ def notebook_parameters(resolution: Resolution, renderer: dict) -> dict:
 
 
 def render_metadata(params, edition: Edition | None, previous: Edition | None) -> dict:
-    subtitle = edition.title if edition else "Edition of " + f"{params.as_of:%-d %B %Y}"
+    from .dates import long_day
+
+    subtitle = edition.title if edition else f"Edition of {long_day(params.as_of)}"
+    # The title block's and footer's date; a retrospective view says when its knowledge stops.
+    as_of_long = long_day(params.as_of) + (f" (as known on {long_day(params.known_by)})"
+                                           if params.view.retrospective else "")
     return {"date": params.as_of.isoformat(), "as_of": params.as_of.isoformat(), "subtitle": subtitle,
+            "as-of-long": as_of_long,
             "edition": edition.name if edition else params.as_of.isoformat(),
             "edition_notes": edition.notes if edition else "",
             "previous_edition": previous.name if previous else ""}

@@ -24,7 +24,7 @@ def template_variables(front: dict, metadata: dict) -> dict:
     return {
         "edition": str(metadata.get("edition") or as_of.isoformat()),
         "edition-title": str(metadata.get("subtitle") or front.get("subtitle") or ""),
-        "as-of-long": f"{as_of.day} {as_of:%B %Y}",
+        "as-of-long": str(metadata.get("as-of-long") or as_of.isoformat()),  # worded by the build (brief.dates)
         "date": as_of.isoformat(),
         "year": as_of.year, "month": as_of.month, "day": as_of.day,
         "author-string": ", ".join(str(a) for a in authors),
