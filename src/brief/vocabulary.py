@@ -56,6 +56,7 @@ class Domain:
     def __init__(self, name: str, entries: Iterable[Entry]):
         self.name = name
         listed = list(entries)
+        self._file_order = tuple(e.id for e in listed)
         if listed and "order" in listed[0].values:
             listed.sort(key=lambda e: (e.values["order"] if e.values["order"] is not None else 0, e.id))
         self.entries = {e.id: e for e in listed}
@@ -96,11 +97,16 @@ class Domain:
         return self.colours()[key]
 
     def colours(self) -> dict[str, str]:
-        """Every entry's colour: its own, or the next house-palette colour no other entry uses."""
+        """Every entry's colour: its own, or the next house-palette colour no other entry uses.
+
+        Colours are handed out in the file's row order, not the ``order`` column's, so a row appended to
+        the table never changes an existing entry's colour, wherever its order sorts it.
+        """
         if self._colours is None:
             from .palette import assign_colours
 
-            self._colours = assign_colours([(k, str(e.values.get("colour") or "")) for k, e in self.entries.items()])
+            assigned = assign_colours([(k, str(self.entries[k].values.get("colour") or "")) for k in self._file_order])
+            self._colours = {k: assigned[k] for k in self.entries}
         return self._colours
 
 
