@@ -195,6 +195,9 @@ def parse_passages(qmd_text: str, filename: str = "brief.qmd") -> list[Passage]:
 
 
 def _reviewed(value: str | None, where: str) -> dt.date:
+    if value is None:
+        raise ProseError(f"{where}: the analysis passage has no reviewed date",
+                         'write reviewed="YYYY-MM-DD": the day the passage was last checked against the data')
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
