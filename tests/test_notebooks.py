@@ -273,5 +273,5 @@ def test_executed_notebooks_received_the_edition(executed):
         "**The treaty is 80% agreed, 12 of 15 articles by Belor\\'s count, but the charter demand decides when it "
         "is signed.**")
     assert markdown("changes", "what-changed").startswith(
-        "## What changed since Mid\\-2024, in retrospect (30 June 2024) {#sec-what-changed}")
+        "## What changed since Mid-2024, in retrospect (30 June 2024) {#sec-what-changed}")
     assert "**Rendered by:** the builtin engine" in markdown("reference", "colophon")
