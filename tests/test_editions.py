@@ -9,8 +9,14 @@ import shutil
 
 import pytest
 
-from brief.editions import (edition_context, find_edition, front_page_edition, list_editions, load_edition,
-                            previous_edition)
+from brief.editions import (
+    edition_context,
+    find_edition,
+    front_page_edition,
+    list_editions,
+    load_edition,
+    previous_edition,
+)
 from brief.exceptions import EditionError
 
 from .fixture_data import fixture_editions
