@@ -14,6 +14,7 @@ at or before its ``as_of`` (checked, and marked stale, like any analyst prose).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .text import did_you_mean, shown
 
 EDITIONS_DIR = "editions"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 TRENDS = ("improved", "deteriorated", "unchanged")
 MAX_JUDGMENTS = 3
 KEYS = ("title", "notes", *PARAMETER_NAMES, "reviewed", "headline", "judgments", "trend_overrides")
@@ -140,10 +142,19 @@ def load_edition(path: Path, project_root: Path) -> Edition:
         if "reviewed" not in raw:
             raise EditionError(f"{label}: reviewed is missing",
                                "give the day the headline and judgments were last checked: reviewed: YYYY-MM-DD")
-        reviewed = _forms(label, {"as_of": raw["reviewed"]}).as_of
+        reviewed = _reviewed(label, raw["reviewed"])
     return Edition(name=name, title=_text(label, "title", raw.get("title") or f"Edition {name}"), path=label,
                    forms=forms, notes=" ".join(str(raw.get("notes") or "").split()), reviewed=reviewed,
                    headline=headline, judgments=items, trend_overrides=_overrides(label, raw.get("trend_overrides")))
+
+
+def _reviewed(label: str, value) -> dt.date:
+    text = str(value).strip()
+    with contextlib.suppress(ValueError):
+        if DATE_PATTERN.fullmatch(text):
+            return dt.date.fromisoformat(text)
+    raise EditionError(f"{label}: reviewed: '{shown(text)}' is not a date",
+                       "write reviewed: YYYY-MM-DD, the day the headline and judgments were last checked")
 
 
 def _overrides(label: str, raw) -> dict[str, TrendOverride]:
