@@ -143,27 +143,26 @@ def build_index(descriptor: dict, rows: Mapping[str, list[Mapping[str, str]]]) -
 
     index = FactIndex(tracks=frozenset(by_key.get("tracks", {})))
     sources = {row["source_id"]: row for row in rows["sources"]}
+    formats = {row["metric_id"]: row.get("format", "") for row in rows.get("metrics", [])}
     for name in knowledge.fact_resources(descriptor):
         fields = resources[name]["schema"]["fields"]
         for row in rows.get(name, []):
             date = parse_fuzzy_date(row["date"])
             known = row.get(knowledge.REPORTED_FIELD) or sources.get(row["source_id"], {}).get("date") or row["date"]
             index.facts[row[keys[name]]] = Fact(
-                row[keys[name]], name, _title(row, keys[name]), date.end, knowledge.known_end(row, published),
+                row[keys[name]], name, _title(row, keys[name], formats), date.end, knowledge.known_end(row, published),
                 date.label(), parse_fuzzy_date(known).label(), frozenset(tracks_of(name, row)),
                 frozenset(_row_numbers(row, fields)))
     return index
 
 
-def _title(row: Mapping[str, str], key: str) -> str:
-    """How a fact is named in messages: its title or label, else what it states (a figure, a note)."""
+def _title(row: Mapping[str, str], key: str, formats: Mapping[str, str]) -> str:
+    """How a fact is named in messages: a figure in its metric's own words ("17 of 17 articles"),
+    else its title, label or note."""
+    if row.get("value") and formats.get(row.get("metric", "")):
+        return formats[row["metric"]].replace("{value}", row["value"]).replace("{total}", row.get("total", ""))
     named = next((row[c] for c in ("title", "label", "factor", "position", "note", "about") if row.get(c)), "")
-    if named:
-        return named
-    if row.get("value"):
-        total = f" of {row['total']}" if row.get("total") else ""
-        return f"{row.get('metric', 'figure')} {row['value']}{total}"
-    return row[key]
+    return named.rstrip(".") or row[key]
 
 
 def parse_passages(qmd_text: str, filename: str = "brief.qmd") -> list[Passage]:
