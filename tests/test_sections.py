@@ -1,0 +1,203 @@
+"""The brief's generated prose on the fixture, as the reader sees it (pandoc Markdown, data escaped,
+citations as numbered keys: [1] the field notes, [2] the year-end review): the front page (headline shown,
+omitted outside its view, marked when stale), the view note, what changed, tracks, meetings, chain and
+outlook."""
+
+from __future__ import annotations
+
+import copy
+
+from brief import sections
+
+from .fixture_data import context, edition_context_of, edition_ctx
+
+MID_YEAR = {"as_of": "2024-06-30"}
+KEY_FIGURES = (
+    "Latest figures — **Share agreed:** 80% of the treaty^[Share of the treaty agreed: A share of the treaty text "
+    "both sides accept.] (Reviewer) and 12 of 15 articles^[Articles agreed: Articles both sides accept.] (Belor\\'s "
+    "president), Dec 2024, replacing 30% of the treaty (Dec 2023) \\[1, 2\\]. **Rounds:** 9 rounds^[Rounds of "
+    "exchanges: Rounds of draft exchanges.] (Reviewer), 2024 \\[2\\].")
+
+
+# --------------------------------------------------------------------------- front page
+
+
+def test_front_page_of_the_year_end_edition():
+    assert sections.front_page(edition_ctx("2024-12")) == (
+        "**The treaty is 80% agreed, 12 of 15 articles by Belor\\'s count, but the charter demand decides when it is "
+        "signed.**\n\n"
+        "- **A signature before the observer mandate ends is unlikely.** *Confidence: moderate.* Evidence: The "
+        "observer mandate (Dec 2024); Charter amendment in Arda: pending (Dec 2024) \\[2\\].\n"
+        "- **Normalization with Cerva waits on the treaty.** *Confidence: high.* Evidence: Arda–Cerva normalization: "
+        "on hold (Jun 2024) \\[1\\].\n\n" + KEY_FIGURES + "\n")
+
+
+def test_front_page_text_resting_on_facts_outside_the_view_is_omitted():
+    # The year-end front page seen from mid-2024: the headline rests on December figures and the first judgment
+    # on the observer mandate (Dec 2024); only the second judgment rests on facts known by 30 June.
+    text = sections.front_page(context(edition={"front_page": edition_context_of("2024-12")["front_page"]},
+                                       **MID_YEAR))
+    assert text.startswith("- **Normalization with Cerva waits on the treaty.** *Confidence: high.*")
+    assert "The treaty is 80% agreed" not in text and "A signature before" not in text
+    assert text.endswith("Latest figures — **Share agreed:** 30% of the treaty^[Share of the treaty agreed: A share "
+                         "of the treaty text both sides accept.] (Reviewer), Dec 2023 \\[1\\].\n")
+
+
+def test_front_page_marks_a_stale_judgment():
+    # The mid-year judgment on the frontier, reviewed on 30 June, read at year end: the observer mandate
+    # (a frontier factor of the year-end review) became known after the review.
+    edition = copy.deepcopy(edition_context_of("2024-06"))
+    edition["front_page"]["reviewed"] = "2024-06-30"
+    text = sections.front_page(context(edition=edition))
+    assert ("- **The frontier commission turns agreements into markers on the ground.** *Confidence: high.* Evidence: "
+            "First frontier protocol signed (2 Apr 2024); Frontier markers installed (May 2024) \\[1\\]. "
+            "**Needs review:** facts changed since it was reviewed on 30 June 2024: The observer mandate (known Dec "
+            "2024).\n") in text
+    # The headline rests on treaty and frontier facts: fifteen treaty facts of the year-end review are newer;
+    # the note names the first three (by date: the October summit meeting first).
+    headline = text.split("\n\n")[0]
+    assert headline.startswith(
+        "**By mid-2024 the frontier protocol was the only result on the ground; the treaty stood at 30% agreed.** "
+        "**Needs review:** facts changed since it was reviewed on 30 June 2024: On the sidelines of a summit; no "
+        "mediator. (known Dec 2024); ")
+    assert headline.count("(known Dec 2024)") == 3
+
+
+def test_front_page_without_analyst_text_says_so():
+    assert sections.front_page(context()) == (
+        "*No analyst judgment applies to this view of the data; what follows is generated from the data known by "
+        "31 December 2024.*\n\n" + KEY_FIGURES + "\n")
+
+
+def test_front_page_before_any_source_says_when_the_first_counts_as_known():
+    text = sections.front_page(context(as_of="2024-03-31"))
+    assert text.endswith(
+        "**Nothing in this dataset was known by 31 March 2024:** no source had been published. The earliest, Field "
+        "notes (2024), is dated Jun 2024 and counts as known from 30 June 2024. For what we now know of the period, "
+        "build the retrospective view (`-p known_by=latest`).\n")
+
+
+def test_view_note():
+    assert sections.view_note(context()) == (
+        "*The brief as it could have been written on 31 December 2024: only facts that had happened and had been "
+        "reported by then, citing only sources published by then.*\n")
+    assert sections.view_note(edition_ctx("2024-06")) == (
+        "*A retrospective view: what happened by 30 June 2024, as known on 31 December 2024.* The fixture\\'s "
+        "retrospective edition.\n")
+
+
+# --------------------------------------------------------------------------- what changed
+
+
+def test_what_changed_section_of_the_year_end_edition():
+    lines = sections.what_changed(edition_ctx("2024-12")).splitlines()
+    assert lines[:8] == [
+        "## What changed since Mid-2024, in retrospect (30 June 2024) {#sec-what-changed}", "",
+        "- **Treaty text** ▲ improved. Forward: Charter amendment in Arda moved from disputed to pending; Share agreed "
+        "rose from 30% of the treaty to 80% of the treaty; 12 of 15 articles.",
+        "- **Frontier** ● unchanged. 1 new fact, none of which advances or sets back the track.",
+        "- **Transit** ● unchanged. 2 new facts, none of which advances or sets back the track.",
+        "- **Arda–Cerva normalization** ● unchanged. No new facts on this track: Arda–Cerva normalization on hold "
+        "since Jun 2024.", "",
+        "Also first recorded in this view: 5 sticking points, steps and outlook factors (see the sections below)."]
+    rows = [line for line in lines if line.startswith("| ") and not line.startswith("| Date")]
+    assert rows == [
+        "| Oct 2024 | Treaty, Transit | Leaders met in Estria, hosted by Estria | \\[2\\] |",
+        "| Dec 2024 | Treaty | Charter amendment in Arda: disputed → pending | \\[2\\] |",
+        "| 2024 | Treaty | Rounds: first figure, 9 rounds | \\[2\\] |",
+        "| Dec 2024 | Treaty | Share agreed: 30% of the treaty (Dec 2023) → 80% of the treaty; 12 of 15 articles | "
+        "\\[2\\] |",
+        "| Dec 2024 | Treaty | Signing before the Harbour Summit: expired | \\[2\\] |"]
+    assert lines[-1] == ": Changes by date {#tbl-changes}"
+
+
+# --------------------------------------------------------------------------- tracks, figures, meetings
+
+
+def test_track_sections():
+    assert sections.track_sections(context()) == (
+        "### Treaty text {#sec-track-treaty}\n\n"
+        "The treaty text is negotiated directly from September 2023. \\[1\\]\n\n"
+        "*Where it stands:* Draft treaty — in talks since Sep 2023. Direct talks begin. \\[1\\]\n\n"
+        "### Frontier {#sec-track-frontier}\n\n"
+        "The deputy prime ministers\\' commission runs the frontier track. \\[1\\]\n\n"
+        "In the window (1 Jan 2024 to 31 Dec 2024):\n\n"
+        "- **2 Apr 2024** First frontier protocol signed: The two sides sign the first frontier protocol. \\[1\\]\n"
+        "- **May 2024** Frontier markers installed: Markers installed along the frontier. \\[1\\]\n\n"
+        "### Transit {#sec-track-transit}\n\n"
+        "The transit track remains trilateral with Colonia. \\[2\\]\n\n"
+        "### Arda–Cerva normalization {#sec-track-neighbours}\n\n"
+        "*Where it stands:* Arda–Cerva normalization — on hold since Jun 2024. Waits on the treaty. \\[1\\]\n")
+
+
+def test_a_track_with_nothing_known_says_so():
+    text = sections.track_sections(context(as_of="2024-06-30", since="2024-01-01"))
+    assert "### Transit {#sec-track-transit}\n\nNo data in this window: nothing on this track is known by 30 June " \
+           "2024." in text
+
+
+def test_progress_notes_give_the_figures_that_are_not_shares():
+    assert sections.progress_notes(context()) == "Rounds of exchanges: 9 rounds (2024) \\[2\\].\n"
+    assert sections.progress_notes(context(**MID_YEAR)) == ""
+
+
+def test_cadence_summary_names_mediators_and_hosts_that_did_not_mediate():
+    text = sections.cadence_summary(context())
+    assert text.startswith("The sources record 3 meetings from 1 January 2024 to 31 December 2024 — the sources\\' "
+                           "examples, not a complete record of the meetings held —")
+    assert ": 1 meeting facilitated by Colonia; 1 meeting facilitated by Danube Council; 1 meeting with no mediator " \
+           "named. Estria was hosted by Estria, which did not mediate. \\[1, 2\\]\n" in text
+
+
+def test_cadence_summary_of_a_selection():
+    assert sections.cadence_summary(context(mediators="colonia")).startswith(
+        "The sources record 1 meeting from 1 January 2024 to 31 December 2024 among the mediators selected")
+    assert sections.cadence_summary(context(mediators="estria")) == (
+        "No data in this window: no recorded meeting of the selected mediators from 1 January 2024 to 31 December "
+        "2024.\n")
+
+
+def test_chain_summary():
+    assert sections.chain_summary(context()) == (
+        "The first unsettled step is the draft treaty, in talks since Sep 2023. It waits on 2 conditions: Charter "
+        "amendment — pending; Court claims waiver — called negotiable.\n")
+    assert sections.chain_summary(context(**MID_YEAR)) == (
+        "The first unsettled step is the draft treaty, in talks since Sep 2023.\n")
+
+
+def test_outside_powers():
+    assert sections.outside_powers(context()) == (
+        "- **Colonia:** Supports the route. \\[1\\]\n"
+        "- **Danube Council:** Has observed the talks since 2021. \\[1\\]\n")
+
+
+# --------------------------------------------------------------------------- outlook
+
+
+def test_outlook_at_year_end_shows_the_lapsed_summit_as_no_longer_ahead():
+    assert sections.outlook(context()) == (
+        "- **Elections in Arda.** Domestic elections in Arda. \\[2\\]\n"
+        "- **The observer mandate.** The Council\\'s observer mandate ends and could revive the dispute. Due: Jan "
+        "2025. \\[2\\]\n\nNo longer ahead:\n\n"
+        "- **Signing before the Harbour Summit** — expired (Dec 2024): Not signed before the summit. \\[2\\]\n")
+
+
+def test_outlook_mid_year_the_summit_is_ahead():
+    assert sections.outlook(context(**MID_YEAR)) == (
+        "- **Signing before the Harbour Summit.** Belor wants the treaty signed before the summit. Due: Sep 2024. "
+        "\\[1\\]\n")
+
+
+def test_outlook_once_the_deadline_passed_without_news():
+    assert sections.outlook(context(as_of="2024-09-30")) == (
+        "No data in this window: no outlook factor ahead is known by 30 September 2024.\n\nNo longer ahead:\n\n"
+        "- **Signing before the Harbour Summit** — came due (Sep 2024) with no outcome recorded in the data "
+        "\\[1\\]\n")
+
+
+def test_indicators():
+    assert sections.indicators(context()) == (
+        "- **Treaty text.** *Open issues:* Charter amendment in Arda (pending); Waiver of court claims (called "
+        "negotiable); No foreign observers (pending). *Dates ahead:* The observer mandate (Jan 2025).\n"
+        "- **Frontier.** *Dates ahead:* The observer mandate (Jan 2025).\n"
+        "- **Transit.** *Open issues:* Who guards the transit route (stuck).\n")
