@@ -1,0 +1,129 @@
+"""The reference matter on the fixture: sticking-point table, meetings annex, graded sources (only those the
+view may cite), glossary (only actors in the view, plus the terms) and the colophon."""
+
+from __future__ import annotations
+
+from brief import reference
+
+from .fixture_data import context
+
+MID_YEAR = {"as_of": "2024-06-30"}
+ALPHA = ("1. **Field notes (2024).** Author not stated, *\\[Field notes on the Arda–Belor talks\\]* (Jun 2024). "
+         "*Who:* An unnamed observer of the talks. *When:* Dated by its own title: mid-2024. *How they know:* "
+         "Interviews with negotiators in both capitals. Local copy seeds/alpha.txt, accessed 2026-11-22.")
+BETA = ("2. **Year-end review (2024).** Author not stated, *\\[Year-end review of the Arda–Belor process\\]* "
+        "(Dec 2024). *Who:* An unnamed reviewer. *When:* Dated by its own title. *How they know:* Public statements "
+        "and reported events. Local copy seeds/beta.txt, accessed 2026-11-22.")
+
+
+def rows(markdown: str) -> list[str]:
+    lines = markdown.splitlines()
+    return [line for line in lines[2:] if line.startswith("| ")]  # after the header and its rule
+
+
+def caption(markdown: str) -> str:
+    return markdown.rstrip("\n").splitlines()[-1]
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def test_sources_are_numbered_and_graded():
+    assert reference.sources(context()) == f"{ALPHA}\n{BETA}\n"
+
+
+def test_a_brief_written_mid_year_lists_only_what_was_published_by_then():
+    assert reference.sources(context(**MID_YEAR)) == f"{ALPHA}\n"
+
+
+def test_the_retrospective_view_cites_what_we_now_know():
+    assert reference.sources(context(known_by="latest", **MID_YEAR)) == f"{ALPHA}\n{BETA}\n"
+
+
+def test_before_any_source_nothing_is_cited():
+    assert reference.sources(context(as_of="2024-03-31")) == (
+        "No source in the dataset had been published by 31 March 2024: this view has nothing to cite.\n")
+
+
+# --------------------------------------------------------------------------- glossary
+
+GLOSSARY = {
+    "Arda": "A party to the talks.",
+    "Belor": "The other party to the talks.",
+    "Cerva": "Arda\\'s neighbour; normalization waits on the treaty.",
+    "Colonia": "Host and facilitator of talks.",
+    "Danube Council (DC)": "Observes the talks.",
+    "Estria": "Host of the Summit of the Seas.",
+    "Harbour Summit": "A summit Belor wanted the treaty signed before.",
+}
+
+
+def glossary_of(names) -> str:
+    return "".join(f"- **{name}** — {GLOSSARY[name]}\n" for name in names)
+
+
+def test_glossary_lists_actors_in_view_and_terms_alphabetically_without_people():
+    # The president of Belor and the reviewer are people: named in full where they appear.
+    assert reference.glossary(context()) == glossary_of(sorted(GLOSSARY))
+
+
+def test_glossary_mid_year_leaves_out_an_actor_first_met_later():
+    # Estria appears only in the October summit meeting (year-end review).
+    assert reference.glossary(context(**MID_YEAR)) == glossary_of(sorted(set(GLOSSARY) - {"Estria"}))
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_sticking_points_table():
+    table = reference.sticking_points_table(context())
+    assert rows(table) == [
+        "| Charter amendment in Arda | Belor | Pending (Dec 2024) | An additional demand of Belor. | \\[2\\] |",
+        "| Waiver of court claims | Belor | Called negotiable (Dec 2024) | Belor now calls it negotiable. | \\[2\\] |",
+        "| No foreign observers | Belor | Pending (Dec 2024) | One of two open points. | \\[2\\] |",
+        "| Who guards the transit route | both sides | Stuck (Jun 2024) | At an impasse. | \\[1\\] |"]
+    assert caption(table) == ": Sticking points and their latest status known by 31 Dec 2024 {#tbl-sticking-points}"
+
+
+def test_an_empty_sticking_points_table_is_still_a_table_its_references_resolve_to():
+    table = reference.sticking_points_table(context(as_of="2024-03-31"))
+    assert rows(table) == ["| No data in this window: no sticking point is known by 31 March 2024. | – | – | – | – |"]
+    assert caption(table).endswith("{#tbl-sticking-points}")
+
+
+def test_meetings_annex_says_the_list_is_not_complete():
+    table = reference.meetings_table(context())
+    assert rows(table) == [
+        "| Mar 2024 | Colmar, Colonia | Leaders | Colonia | Colonia | Leaders hosted by Colonia. | \\[1\\] |",
+        "| 14 May 2024 | Vell | Ministers | Council | not stated | Foreign ministers under the Council\\'s auspices. "
+        "| \\[1\\] |",
+        "| Oct 2024 | Estria (Summit of the Seas) | Leaders | none named | Estria | On the sidelines of a summit; no "
+        "mediator. | \\[2\\] |"]
+    assert caption(table) == (": Recorded meetings, 1 Jan 2024 to 31 Dec 2024 — the sources\\' examples, not a "
+                              "complete record of the meetings held {#tbl-meetings}")
+
+
+def test_meetings_annex_of_an_empty_selection():
+    assert reference.meetings_table(context(mediators="estria")) == (
+        "No data in this window: no recorded meeting of the selected mediators from 1 Jan 2024 to 31 Dec 2024.\n")
+
+
+# --------------------------------------------------------------------------- colophon
+
+
+def test_colophon_records_parameters_view_dataset_and_tools():
+    ctx = context(mediators="colonia,none", provenance={
+        "renderer": {"engine": "builtin", "pandoc": "3.1.11", "typst": "0.12.0"},
+        "versions": {"papermill": "2.6.0", "altair": "5.5.0"}})
+    assert reference.colophon(ctx) == (
+        "**Parameters:** `as_of` = 2024-12-31, `known_by` = 2024-12-31, `since` = 2024-01-01, `mediators` = "
+        "colonia, none, `period` = quarter.\n\n"
+        # Each value is escaped as if it began a paragraph ("0\\." would start a list); pandoc prints "0.0.1".
+        f"**Dataset:** version 0\\.0.1, sha256 `{ctx.ds.sha256}`.\n\n"
+        "**Rendered by:** the builtin engine (pandoc 3\\.1.11, typst 0\\.12.0).\n\n"
+        "**Software:** altair 5\\.5.0, papermill 2\\.6.0.\n")
+
+
+def test_colophon_says_all_mediators_when_none_was_left_out():
+    assert "`mediators` = all," in reference.colophon(context(mediators="none,arda,belor,cerva,colonia,"
+                                                                       "danube_council,estria,belor_president,reviewer"))
