@@ -55,7 +55,8 @@ from traitlets import DottedObjectName, Type
 
 # Imported by the warm parent before it forks: what every notebook kernel needs anyway.
 WARM_IMPORTS = ("numpy", "pandas", "altair", "vl_convert", "jsonschema", "ipykernel.kernelapp",
-                "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.completer", "networkx", "yaml")
+                "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.completer", "networkx", "yaml",
+                "pydantic.main", "pydantic.types", "difflib")
 DISABLE_VARIABLE = "BRIEF_FORK_KERNELS"
 LAUNCHER = ("-m", "ipykernel_launcher")
 START_TIMEOUT = 60.0  # seconds for the warm parent to import and fork, before falling back
@@ -311,6 +312,7 @@ def serve(control_fd: int) -> None:
     for name in WARM_IMPORTS:
         with contextlib.suppress(ImportError):  # the kernel imports (and reports) it itself
             __import__(name)
+    _fill_library_caches()
     # What importing set in the environment (debugpy sets PYDEVD_USE_FRAME_EVAL): a kernel that
     # imported them itself would have it on top of the environment it was given.
     import_effects = {k: v for k, v in os.environ.items() if environment.get(k) != v}
@@ -333,6 +335,20 @@ def serve(control_fd: int) -> None:
             control.close()
             _monitor(conn, request)
         conn.close()
+
+
+def _fill_library_caches() -> None:
+    """Do once what every kernel's first chart and first model would: load Altair's Vega-Lite
+    schema validator and find pydantic's plugins. Library state only, the same in every kernel;
+    no vl-convert call (it would start threads)."""
+    with contextlib.suppress(Exception):  # a kernel that needs them fills them itself
+        import altair
+        import pydantic
+
+        altair.Chart(altair.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q").to_dict()
+
+        class _Warm(pydantic.BaseModel):
+            x: int
 
 
 def _reap_one() -> bool:
