@@ -24,7 +24,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import struct
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -32,14 +31,14 @@ from importlib import resources
 import altair as alt
 import pandas as pd
 
-from .charts import Figure
+from .charts.common import Figure
+from .charts.text import LINE_HEIGHT, Box, block_height, text_box, text_width, wrap
 from .dates import parse_fuzzy_date
 from .theme import FONT_SIZE, MUTED, TEXT_COLOUR, TITLE_SIZE, WIDTH
 
 MAP_WIDTH = WIDTH - 16  # the theme's padding is 8 px on each side
 MAX_HEIGHT = 430
 PAD_DEGREES = 0.35  # around the places and the countries they lie in
-LINE_HEIGHT = FONT_SIZE + 3
 LABEL_CHARS = 24  # wrap labels to about this many characters a line
 GAP = 3  # pixels kept free around every label box
 MARKER_SIZE = 70  # area of a place's dot (px²)
@@ -55,59 +54,6 @@ SUBTITLE = ("Coloured by negotiation track. Positions are approximate and lines 
             "coordinates.")
 
 Point = tuple[float, float]
-
-
-# --- text metrics ------------------------------------------------------------------------
-
-@functools.cache
-def _advances(font_file: str) -> tuple[int, dict[int, int]]:
-    """(units per em, code point → advance width) from a TrueType font's cmap and hmtx tables."""
-    data = (resources.files("brief") / "fonts" / font_file).read_bytes()
-    tables = {}
-    for i in range(struct.unpack(">H", data[4:6])[0]):
-        tag, _, offset, _ = struct.unpack(">4sIII", data[12 + 16 * i:28 + 16 * i])
-        tables[tag.decode("latin-1")] = offset
-    units = struct.unpack(">H", data[tables["head"] + 18:tables["head"] + 20])[0]
-    n_metrics = struct.unpack(">H", data[tables["hhea"] + 34:tables["hhea"] + 36])[0]
-    widths = struct.unpack(f">{2 * n_metrics}H", data[tables["hmtx"]:tables["hmtx"] + 4 * n_metrics])[::2]
-    cmap = tables["cmap"]
-    subtables = [struct.unpack(">HHI", data[cmap + 4 + 8 * i:cmap + 12 + 8 * i])
-                 for i in range(struct.unpack(">H", data[cmap + 2:cmap + 4])[0])]
-    sub = cmap + next(off for platform, encoding, off in subtables if (platform, encoding) == (3, 1))
-    segments = struct.unpack(">H", data[sub + 6:sub + 8])[0] // 2
-    arrays = [struct.unpack(f">{segments}H", data[start:start + 2 * segments])
-              for start in (sub + 14 + k * 2 * segments + (2 if k else 0) for k in range(4))]
-    ends, starts, deltas, range_offsets = arrays
-    range_base = sub + 16 + 6 * segments
-    advances = {}
-    for s in range(segments):
-        for code in range(starts[s], ends[s] + 1):
-            if range_offsets[s] == 0:
-                glyph = (code + deltas[s]) % 65536
-            else:
-                at = range_base + 2 * s + range_offsets[s] + 2 * (code - starts[s])
-                glyph = struct.unpack(">H", data[at:at + 2])[0]
-                glyph = (glyph + deltas[s]) % 65536 if glyph else 0
-            advances[code] = widths[min(glyph, n_metrics - 1)]
-    return units, advances
-
-
-def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
-    """Width in pixels of one line of DejaVu Sans, the house font (no kerning: a slight overestimate)."""
-    units, advances = _advances("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
-    fallback = advances.get(ord("M"), units)
-    return sum(advances.get(ord(c), fallback) for c in text) * size / units
-
-
-def wrap(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> list[str]:
-    """Break ``text`` at spaces into lines no wider than ``width`` pixels (a long word stays whole)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and text_width(f"{lines[-1]} {word}", size, bold) <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return lines or [""]
 
 
 # --- base map and projection ----------------------------------------------------------------
@@ -211,39 +157,6 @@ def frame_around(points: Iterable[Point], max_height: float = MAX_HEIGHT, width:
 # --- label placement --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Box:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    def hits(self, other: Box, gap: float = GAP) -> bool:
-        return (self.x0 < other.x1 + gap and other.x0 < self.x1 + gap
-                and self.y0 < other.y1 + gap and other.y0 < self.y1 + gap)
-
-    def within(self, width: float, height: float, margin: float = 2) -> bool:
-        return self.x0 >= margin and self.y0 >= margin and self.x1 <= width - margin and self.y1 <= height - margin
-
-    def crosses(self, a: Point, b: Point, gap: float = GAP) -> bool:
-        """Whether segment a–b passes through the box grown by ``gap`` (Liang–Barsky clipping)."""
-        x0, y0, x1, y1 = self.x0 - gap, self.y0 - gap, self.x1 + gap, self.y1 + gap
-        (ax, ay), (bx, by) = a, b
-        dx, dy = bx - ax, by - ay
-        lo, hi = 0.0, 1.0
-        for p, q in ((-dx, ax - x0), (dx, x1 - ax), (-dy, ay - y0), (dy, y1 - ay)):
-            if p == 0:
-                if q < 0:
-                    return False
-            elif p < 0:
-                lo = max(lo, q / p)
-            else:
-                hi = min(hi, q / p)
-            if lo > hi:
-                return False
-        return True
-
-
-@dataclass(frozen=True)
 class Label:
     """One text block: Vega draws ``lines`` at (x, y) with baseline top and this alignment."""
 
@@ -257,9 +170,7 @@ class Label:
 
     @property
     def box(self) -> Box:
-        width = max(text_width(line, FONT_SIZE, self.bold) for line in self.lines)
-        x0 = self.x if self.align == "left" else self.x - width if self.align == "right" else self.x - width / 2
-        return Box(x0, self.y, x0 + width, self.y + (len(self.lines) - 1) * LINE_HEIGHT + FONT_SIZE * 1.2)
+        return text_box(self.lines, self.x, self.y, self.align, bold=self.bold, what="\n".join(self.lines))
 
 
 @dataclass
@@ -272,18 +183,15 @@ class Obstacles:
     lines: list[list[Point]] = field(default_factory=list)
 
     def free(self, box: Box) -> bool:
-        return (box.within(self.width, self.height)
-                and not any(box.hits(b) for b in self.boxes)
-                and not any(box.crosses(a, b) for line in self.lines for a, b in zip(line, line[1:], strict=False)))
-
-
-def _block(lines: Sequence[str]) -> float:
-    return (len(lines) - 1) * LINE_HEIGHT + FONT_SIZE * 1.2
+        return (box.within(self.width, self.height, margin=2)
+                and not any(box.overlaps(b, GAP) for b in self.boxes)
+                and not any(box.crosses(a, b, GAP) for line in self.lines
+                            for a, b in zip(line, line[1:], strict=False)))
 
 
 def point_candidates(x: float, y: float, lines: Sequence[str], radius: float) -> list[tuple[float, float, str]]:
     """Label positions around a dot, nearest first: right, left, above, below, then the diagonals."""
-    h = _block(lines)
+    h = block_height(len(lines))
     out = []
     for d in (radius + 4, radius + 14, radius + 28):
         e = d * 0.75
@@ -295,7 +203,7 @@ def point_candidates(x: float, y: float, lines: Sequence[str], radius: float) ->
 
 def area_candidates(x: float, y: float, lines: Sequence[str]) -> list[tuple[float, float, str]]:
     """Positions for a label that names an area: centred on its anchor, then nudged outwards."""
-    h = _block(lines)
+    h = block_height(len(lines))
     shifts = sorted(((dx, dy) for dx in range(-80, 81, 8) for dy in range(-48, 49, 8)),
                     key=lambda s: (math.hypot(*s), s))
     return [(x + dx, y + dy - h / 2, "center") for dx, dy in shifts]
@@ -528,11 +436,11 @@ def _country_label(name: str, rings: list[list[Point]], obstacles: Obstacles, st
     cx, cy = sum(x for x, _ in cells) / len(cells), sum(y for _, y in cells) / len(cells)
     cells.sort(key=lambda p: (math.dist(p, (cx, cy)), p))
     lines = (name.upper(),)
-    h = _block(lines)
+    h = block_height(len(lines))
 
     def inside(box: Box) -> bool:
-        return all(contains(rings, p) for p in ((box.x0, box.y0), (box.x1, box.y0), (box.x0, box.y1),
-                                                 (box.x1, box.y1), ((box.x0 + box.x1) / 2, box.y1)))
+        return all(contains(rings, p) for p in ((box.left, box.top), (box.right, box.top), (box.left, box.bottom),
+                                                 (box.right, box.bottom), ((box.left + box.right) / 2, box.bottom)))
 
     return place_label([(lines, ((x, y - h / 2, "center") for x, y in cells))], obstacles, "country", inside=inside)
 
@@ -566,7 +474,7 @@ def _place_labels(places: Sequence[Place], markers: Sequence[dict], lines: Seque
         role = "area" if area else "place"
         side = sides.get(p.place_id)
         label = side and place_label(options, obstacles, role, p.place_id, inside=lambda box, side=side: contains(
-            side, ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)))
+            side, ((box.left + box.right) / 2, (box.top + box.bottom) / 2)))
         label = label or place_label(options, obstacles, role, p.place_id)
         if label is None:
             x, y, align = options[0][1][0]

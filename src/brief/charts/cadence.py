@@ -16,29 +16,29 @@ import pandas as pd
 
 from .. import analysis, theme
 from ..context import Context
+from . import strip
 from .common import (
-    LINE_HEIGHT,
     Figure,
+    TimeScale,
     both,
     finish,
-    inside,
     iso,
-    label_lanes,
+    label_marks,
     midpoint,
     no_data,
-    offset_labels,
     period_end,
-    shifted,
+    plot_width,
+    row_names,
     source_names,
-    text_width,
-    time_axis,
     window_label,
 )
+from .text import LINE_HEIGHT, Box, text_box
 
 NO_MEDIATOR_LABEL = "no mediator named"
 
 
-def _rows(ctx: Context, meetings: pd.DataFrame) -> pd.DataFrame:
+def meeting_rows(ctx: Context, meetings: pd.DataFrame) -> pd.DataFrame:
+    """The meetings with what the strip draws: labels of format, mediator and host, period, colour."""
     actors, formats = ctx.vocab["actors"], ctx.vocab["formats"]
     df = meetings.copy()
     df["mediator"] = [analysis.mediator_key(m) for m in df["mediators"]]
@@ -63,43 +63,46 @@ TOOLTIP = [alt.Tooltip("date_label:N", title="Date"), alt.Tooltip("place:N", tit
            alt.Tooltip("about:N", title="About"), alt.Tooltip("source:N", title="Source")]
 
 
-def _strip(ctx: Context, rows: pd.DataFrame, width: float, x_scale, span_days: int) -> alt.LayerChart:
-    """The meetings, one row per format, labelled directly; label lanes keep labels apart."""
-    start, end = ctx.params.since, ctx.as_of + dt.timedelta(days=1)
-    px_per_day = width / max(1, (end - start).days)
-    short = width <= theme.PHONE_WIDTH
-    rows = rows.assign(label=[p if short else f"{p} · {m}" for p, m in zip(rows["place_short"],
-                                                                          rows["mediator_label"], strict=True)])
-    lane_of, shift_of = {}, {}
-    for _, group in rows.groupby("format", sort=False):
-        xs = [((dt.datetime.fromisoformat(a).date() - start).days * px_per_day, text_width(lab))
-              for a, lab in zip(group["at"], group["label"], strict=True)]
-        lane_of.update(zip(group.index, label_lanes(xs), strict=True))
-        shift_of.update({i: inside(x, w, 0, width) for i, (x, w) in zip(group.index, xs, strict=True)})
-    rows["lane"] = [lane_of[i] for i in rows.index]
-    rows["label_at"] = [shifted(a, shift_of[i], px_per_day) for i, a in zip(rows.index, rows["at"], strict=True)]
-    # Lane 0 above the mark, 1 below, 2 further above, …
-    rows["dy"] = [(-1) ** (lane + 1) * (12 + LINE_HEIGHT * (lane // 2)) for lane in rows["lane"]]
-    lanes = int(rows["lane"].max()) + 1
-    row_height = 26 + LINE_HEIGHT * lanes
+COUNTS_HEIGHT = 80  # the panel of meetings per period: its heading, a count over each bar, the bars
+
+
+def geometry(ctx: Context, rows: pd.DataFrame, width: float) -> tuple[TimeScale, strip.Strip]:
+    """The time axis and the meeting strip's rows and labels laid out ``width`` pixels wide. On a
+    phone a label is the place alone (the tooltip and the colour give the mediator)."""
+    phone = width <= theme.PHONE_WIDTH
     formats = ctx.vocab["formats"]
-    order = [formats.short(f) for f in formats.ordered(rows["format"])]
-    rows = rows.drop(columns=["date_start"])
-    y = alt.Y("format_label:N", title=None, sort=order, scale=alt.Scale(paddingOuter=0.3),
-              axis=alt.Axis(ticks=False, domain=False, labelPadding=6))
+    names = [formats.short(f) for f in formats.ordered(rows["format"])]
+    plot = plot_width(width, strip.name_column(names, phone))
+    scale = TimeScale(ctx.params.since, ctx.as_of + dt.timedelta(days=1), plot)
+    # a no-break space keeps the "·" with the place when a label wraps
+    marks = [strip.Item(r.meeting_id, r.format_label, scale.px(r.at),
+                        r.place_short if phone else f"{r.place_short}\u00a0· {r.mediator_label}")
+             for r in rows.itertuples()]
+    return scale, strip.lay_out(names, marks, plot, label_width=min(220.0, plot / 2), headings_above=phone)
+
+
+def _strip(rows: pd.DataFrame, scale: TimeScale, lay: strip.Strip) -> alt.LayerChart:
+    """The meetings, one row per format, each across its period, labelled directly."""
+    labels = lay.labels
+    rows = rows.drop(columns=["date_start"]).assign(
+        row_y=[lay.rows[f] for f in rows["format_label"]],
+        label_text=["\n".join(labels[m].lines) for m in rows["meeting_id"]],
+        label_at=[scale.at(labels[m].x) for m in rows["meeting_id"]],
+        label_y=[labels[m].top for m in rows["meeting_id"]])
+    y = alt.Y("row_y:Q", scale=None, axis=None)
     colour = alt.Color("colour:N", scale=None, legend=None)
     base = alt.Chart(rows)
-    bars = base.mark_bar(height=8, opacity=0.9).encode(x=alt.X("start:T", scale=x_scale,
-                                                                axis=time_axis(None, span_days, width)),
-                                                        x2="end:T", y=y, color=colour, tooltip=TOOLTIP)
+    bars = base.mark_rule(strokeWidth=8, opacity=0.9, clip=True).encode(
+        x=alt.X("start:T", scale=scale.scale, axis=scale.axis()), x2="end:T", y=y, color=colour, tooltip=TOOLTIP)
     dots = base.mark_point(filled=True, size=70, opacity=1).encode(
-        x=alt.X("at:T", scale=x_scale), y=y, color=colour, tooltip=TOOLTIP)
-    labels = offset_labels(rows, x=alt.X("label_at:T", scale=x_scale), y=y, text="label:N", tooltip=TOOLTIP,
-                           baseline="middle")
-    return alt.layer(bars, dots, *labels).properties(width=width, height=row_height * len(order))
+        x=alt.X("at:T", scale=scale.scale), y=y, color=colour, tooltip=TOOLTIP)
+    labels = label_marks(rows, x=alt.X("label_at:T", scale=scale.scale), y=alt.Y("label_y:Q", scale=None, axis=None),
+                         text="label_text:N", tooltip=TOOLTIP)
+    return alt.layer(bars, dots, *labels, row_names(lay)).properties(width=lay.width, height=lay.height)
 
 
-def _counts(ctx: Context, meetings: pd.DataFrame, width: float, x_scale) -> alt.LayerChart:
+def _count_frame(ctx: Context, meetings: pd.DataFrame) -> pd.DataFrame:
+    """Meetings per period, every period of the window (quiet ones as zero), with its span."""
     counts = analysis.meeting_counts(ctx, meetings)
     spans = analysis.periods_between(ctx.params.since, ctx.as_of, ctx.params.period)
     ends = {label: (spans[i + 1][1] if i + 1 < len(spans) else ctx.as_of + dt.timedelta(days=1))
@@ -108,19 +111,30 @@ def _counts(ctx: Context, meetings: pd.DataFrame, width: float, x_scale) -> alt.
     counts["end"] = [iso(ends.get(p, s + dt.timedelta(days=365))) for p, s in zip(counts["period"],
                                                                                 counts["period_start"], strict=True)]
     counts["label"] = [str(n) for n in counts["meetings"]]
-    counts = counts.drop(columns=["period_start"])
-    counts["mid"] = [(dt.datetime.fromisoformat(a) + (dt.datetime.fromisoformat(b) - dt.datetime.fromisoformat(a)) / 2)
-                     .isoformat() for a, b in zip(counts["start"], counts["end"], strict=True)]
-    base = alt.Chart(counts)
-    tip = [alt.Tooltip("period:N", title=ctx.params.period.capitalize()), alt.Tooltip("meetings:Q", title="Meetings")]
+    counts["mid"] = [midpoint(dt.date.fromisoformat(a[:10]), dt.date.fromisoformat(b[:10]) - dt.timedelta(days=1))
+                     for a, b in zip(counts["start"], counts["end"], strict=True)]
+    return counts.drop(columns=["period_start"])
+
+
+def _counts(ctx: Context, meetings: pd.DataFrame, scale: TimeScale) -> alt.LayerChart:
+    """Bars of meetings per period under a heading, each with its count written over it."""
+    counts = _count_frame(ctx, meetings)
     top = max(1, int(counts["meetings"].max()))
-    bars = base.mark_bar(color="#BBBBBB", stroke="white", strokeWidth=2).encode(
-        x=alt.X("start:T", scale=x_scale, axis=None), x2="end:T",
-        y=alt.Y("meetings:Q", title=f"Per {ctx.params.period}", scale=alt.Scale(domain=[0, top]),
-                axis=alt.Axis(values=list(range(top + 1)), format="d", grid=False)), y2=alt.datum(0), tooltip=tip)
-    text = base.mark_text(baseline="bottom", dy=-2, fontSize=theme.FONT_SIZE).encode(
-        x=alt.X("mid:T", scale=x_scale), y=alt.Y("meetings:Q"), text="label:N", tooltip=tip)
-    return alt.layer(bars, text).properties(width=width, height=60)
+    tip = [alt.Tooltip("period:N", title=ctx.params.period.capitalize()), alt.Tooltip("meetings:Q", title="Meetings")]
+    y = alt.Y("meetings:Q", scale=alt.Scale(domain=[0, top], range=[COUNTS_HEIGHT, 2 * LINE_HEIGHT + 4]), axis=None)
+    base = alt.Chart(counts)
+    bars = base.mark_bar(color="#BBBBBB", stroke="white", strokeWidth=2, clip=True).encode(
+        x=alt.X("start:T", scale=scale.scale, axis=None), x2="end:T", y=y, y2=alt.datum(0), tooltip=tip)
+    numbers = base.mark_text(baseline="bottom", dy=-2, fontSize=theme.FONT_SIZE).encode(
+        x=alt.X("mid:T", scale=scale.scale), y=y, text="label:N", tooltip=tip)
+    heading = alt.Chart(pd.DataFrame({"text": [f"Meetings per {ctx.params.period}"]})).mark_text(
+        align="left", baseline="top", color=theme.MUTED_COLOUR).encode(x=alt.value(0), y=alt.value(0), text="text:N")
+    return alt.layer(bars, numbers, heading).properties(width=scale.width, height=COUNTS_HEIGHT)
+
+
+def counts_heading_box(ctx: Context) -> Box:
+    text = f"Meetings per {ctx.params.period}"
+    return text_box([text], 0, 0, "left", what=text)
 
 
 def cadence_chart(ctx: Context) -> Figure:
@@ -130,7 +144,7 @@ def cadence_chart(ctx: Context) -> Figure:
         return no_data(ctx, f"No recorded meeting in the window ({window})",
                        f"no recorded meeting of the selected mediators from {window}",
                        f"Recorded meetings, {window}: none.")
-    rows = _rows(ctx, meetings)
+    rows = meeting_rows(ctx, meetings)
     sources = tuple(sorted(set(meetings["source_id"])))
     mediated = sum(1 for m in meetings["mediators"] if m)
     n = len(meetings)
@@ -143,14 +157,12 @@ def cadence_chart(ctx: Context) -> Figure:
     complete = ctx.ds.completeness("meetings").get("complete", True)
     caption = (f"Recorded meetings per {ctx.params.period} and by format and mediator, {window}"
                + ("." if complete else " — only the meetings the sources give, which are examples."))
-    span = (ctx.as_of - ctx.params.since).days + 1
 
     def layout(width: float):
-        plot = width - 110
-        x_scale = alt.Scale(domain=[iso(ctx.params.since), iso(ctx.as_of + dt.timedelta(days=1))])
-        chart = alt.vconcat(_counts(ctx, meetings, plot, x_scale), _strip(ctx, rows, plot, x_scale, span),
-                            spacing=6).resolve_scale(x="shared")
-        return finish(chart, title, ctx.citations.note(sources), alt_text, width)
+        scale, lay = geometry(ctx, rows, width)
+        chart = alt.vconcat(_counts(ctx, meetings, scale), _strip(rows, scale, lay), spacing=6).resolve_scale(
+            x="shared")
+        return finish(chart, title, ctx.citations.note(sources), alt_text, width, left=lay.left)
 
     wide, narrow = both(layout)
     return Figure(wide, caption, alt_text, sources, narrow)

@@ -16,13 +16,15 @@ from .. import analysis, theme
 from ..context import Context
 from ..dates import short_day
 from . import chain_layout
-from .common import LINE_HEIGHT, Figure, both, finish, no_data, source_names, wrap
+from .common import Figure, both, finish, no_data, plot_width, source_names
+from .text import LINE_HEIGHT, wrap
 
 DASHES = {"solid": [1, 0], "dashed": [7, 4], "dotted": [2, 3]}
 DOT_RADIUS = 5
 
 
-def _texts(ctx: Context, nodes: pd.DataFrame) -> dict[str, tuple[str, str]]:
+def card_texts(ctx: Context, nodes: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Each step's card text: (its name, its status in words)."""
     statuses = ctx.vocab["statuses"]
     texts = {}
     for n in nodes.itertuples():
@@ -82,15 +84,16 @@ def _key(ctx: Context, used: set[str], width: float) -> alt.LayerChart:
     px = {"scale": None, "axis": None}
     samples = alt.Chart(df).mark_rule(color=theme.MUTED_COLOUR, strokeWidth=1.5).encode(
         x=alt.X("x:Q", **px), x2="x2:Q", y=alt.Y("y:Q", **px), strokeDash=alt.StrokeDash("dash", scale=None))
-    labels = alt.Chart(df).mark_text(align="left", baseline="top", fontSize=theme.FONT_SIZE, lineBreak="\n").encode(
+    labels = alt.Chart(df).mark_text(align="left", baseline="top", fontSize=theme.FONT_SIZE, lineBreak="\n",
+                                     lineHeight=LINE_HEIGHT).encode(
         x=alt.X("tx:Q", **px), y=alt.Y("ty:Q", **px), text="text:N")
     height = tops[-1] + LINE_HEIGHT * len(lines[-1])
     return alt.layer(samples, labels).properties(width=width, height=height)
 
 
 def _layout(ctx: Context, graph, nodes: pd.DataFrame, title: str, note: str, alt_text: str, width: float):
-    plot = width - 20
-    result = chain_layout.layout(graph, _texts(ctx, nodes), plot)
+    plot = plot_width(width)
+    result = chain_layout.layout(graph, card_texts(ctx, nodes), plot)
     cards, texts, points = _frames(ctx, nodes, result)
     px = {"scale": None, "axis": None}
     tooltip = [alt.Tooltip("step:N", title="Step"), alt.Tooltip("status:N", title="Status"),
@@ -103,8 +106,8 @@ def _layout(ctx: Context, graph, nodes: pd.DataFrame, title: str, note: str, alt
                                         strokeWidth=0.8).encode(
         x=alt.X("dot_x:Q", **px), y=alt.Y("dot_y:Q", **px), color=alt.Color("fill:N", scale=None), tooltip=tooltip)
     words = [alt.Chart(texts[texts["weight"] == weight]).mark_text(
-        align="left", baseline="top", lineBreak="\n", fontSize=theme.FONT_SIZE, fontWeight=weight,
-        fontStyle=style, color=theme.TEXT_COLOUR if weight == "bold" else theme.MUTED_COLOUR).encode(
+        align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT, fontSize=theme.FONT_SIZE,
+        fontWeight=weight, fontStyle=style, color=theme.TEXT_COLOUR if weight == "bold" else theme.MUTED_COLOUR).encode(
         x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), text="text:N", tooltip=tooltip)
         for weight, style in (("bold", "normal"), ("normal", "italic"))]
     layers = [frames, dots, *words]
@@ -140,7 +143,7 @@ def chain_chart(ctx: Context) -> Figure:
         title = f"Everything downstream waits on the {wait.label[0].lower() + wait.label[1:]} ({state}){held}"
     sources = tuple(sorted(set(nodes["status_source_id"]) | set(ctx.facts("chain_edges")["source_id"])))
     relations = ctx.vocab["relations"]
-    steps = "; ".join(f"{n.label}: {_texts(ctx, nodes)[n.node_id][1]}" for n in nodes.itertuples())
+    steps = "; ".join(f"{n.label}: {card_texts(ctx, nodes)[n.node_id][1]}" for n in nodes.itertuples())
     labels = dict(zip(nodes["node_id"], nodes["label"], strict=True))
     links = "; ".join(f"{labels[a]} {relations.label(d['relation'])} {labels[b]}"
                       for a, b, d in sorted(graph.edges(data=True)))

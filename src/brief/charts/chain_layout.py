@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .common import LINE_HEIGHT, Box, wrap
+from .text import LINE_HEIGHT, Box, wrap
 
 CARD_PADDING = 6
 ROW_GAP = 28  # vertical room between layers for the links
@@ -28,7 +28,6 @@ SLOT_GAP = 10
 MAX_CARD_WIDTH = 230
 MIN_CARD_WIDTH = 125  # a layer with more cards than fit at this width is split into sub-rows
 TITLE_INDENT = 14  # the status dot before the title
-BOLD = 1.1  # bold text runs wider than the regular advance
 SWEEPS = 4
 
 
@@ -147,7 +146,7 @@ def layout(graph: nx.DiGraph, texts: dict[str, tuple[str, str]], width: float) -
                 continue
             title, status = texts[node]
             inner = card_width - 2 * CARD_PADDING
-            built[node] = (x, tuple(wrap(title, (inner - TITLE_INDENT) / BOLD)), tuple(wrap(status, inner)))
+            built[node] = (x, tuple(wrap(title, inner - TITLE_INDENT, bold=True)), tuple(wrap(status, inner)))
             x += card_width + SLOT_GAP
         height = max((len(t) + len(s)) * LINE_HEIGHT + 2 * CARD_PADDING for _, t, s in built.values()) if built \
             else LINE_HEIGHT
@@ -192,38 +191,19 @@ def _links(graph: nx.DiGraph, paths: dict, centres: dict, cards: dict[str, Card]
     return links
 
 
-def _segment_hits_box(a: tuple[float, float], b: tuple[float, float], box: Box) -> bool:
-    """Whether the segment a–b passes through the interior of ``box`` (Liang–Barsky clipping)."""
-    (x0, y0), (x1, y1) = a, b
-    dx, dy = x1 - x0, y1 - y0
-    t0, t1 = 0.0, 1.0
-    inset = 0.5
-    for p, q in ((-dx, x0 - (box.left + inset)), (dx, (box.right - inset) - x0),
-                 (-dy, y0 - (box.top + inset)), (dy, (box.bottom - inset) - y0)):
-        if p == 0:
-            if q < 0:
-                return False
-        else:
-            t = q / p
-            if p < 0:
-                t0 = max(t0, t)
-            else:
-                t1 = min(t1, t)
-    return t0 < t1
-
-
 def collisions(result: Layout) -> list[str]:
     """Every overlap a reader would see: card on card, link through a card it does not connect."""
     problems = []
     cards = list(result.cards.values())
     for i, card in enumerate(cards):
         for other in cards[i + 1:]:
-            if card.box.overlaps(other.box, margin=0):
+            if card.box.overlaps(other.box):
                 problems.append(f"cards {card.node} and {other.node} overlap")
     for link in result.links:
         for card in cards:
             if card.node in (link.source, link.target):
                 continue
-            if any(_segment_hits_box(a, b, card.box) for a, b in zip(link.points, link.points[1:], strict=False)):
+            # a link may run along a card's edge, not through its inside
+            if any(card.box.crosses(a, b, gap=-0.5) for a, b in zip(link.points, link.points[1:], strict=False)):
                 problems.append(f"link {link.source} → {link.target} crosses card {card.node}")
     return problems

@@ -1,5 +1,5 @@
 """What every chart shares: the figure it returns, its frame (finding on top, source note below),
-time axes, the 'no data' panel, and label boxes for collision checks.
+time axes, the 'no data' panel and direct-label helpers (text metrics and boxes: :mod:`.text`).
 
 Conventions: the title states the finding; axes say their units; a source note sits under the
 plot; the chart's ``description`` is the alt text; every mark has a tooltip naming its source.
@@ -13,7 +13,6 @@ are identical from run to run.
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,11 +23,8 @@ from .. import theme
 from ..analysis import NO_DATA
 from ..context import Context
 from ..dates import short_day
-
-# Average advance of a DejaVu Sans character at FONT_SIZE, in pixels: enough to size label
-# boxes for collision checks and wrapping (measured ≈ 7.0 px for 12 px mixed-case text).
-CHAR_WIDTH = 0.6 * theme.FONT_SIZE
-LINE_HEIGHT = theme.FONT_SIZE + 3
+from .strip import ROW_NAME_GAP, Strip
+from .text import LINE_HEIGHT, wrap
 
 
 @dataclass(frozen=True)
@@ -45,31 +41,6 @@ class Figure:
 
         show_chart(self.chart, label=label, caption=self.caption, alt=self.alt, sources=list(self.sources),
                    narrow=self.narrow)
-
-
-@dataclass(frozen=True)
-class Box:
-    """A label's box in chart pixels, for collision checks: left, top, right, bottom."""
-
-    left: float
-    top: float
-    right: float
-    bottom: float
-    what: str = ""
-
-    def overlaps(self, other: Box, margin: float = 1.0) -> bool:
-        return not (self.right + margin <= other.left or other.right + margin <= self.left
-                    or self.bottom + margin <= other.top or other.bottom + margin <= self.top)
-
-
-def text_width(text: str) -> float:
-    return max((len(line) for line in text.split("\n")), default=0) * CHAR_WIDTH
-
-
-def wrap(text: str, width_px: float) -> list[str]:
-    """Lines of ``text`` no wider than ``width_px`` (words are never broken)."""
-    chars = max(4, int(width_px // CHAR_WIDTH))
-    return textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def iso(day: dt.date) -> str:
@@ -93,28 +64,93 @@ def window_label(ctx: Context) -> str:
     return f"{short_day(ctx.params.since)} to {short_day(ctx.as_of)}"
 
 
-def time_axis(title: str | None, span_days: int, width: float) -> alt.Axis:
-    """Date ticks sized to the span and the width: years for long spans, quarters or months otherwise."""
-    per_label = 70  # px a "%b %Y" label needs
-    slots = max(2, int(width // per_label))
-    if span_days > 900:
-        return alt.Axis(title=title, format="%Y", tickCount={"interval": "year", "step": max(1, span_days // 365 //
-                                                                                               slots + 1)},
-                        labelOverlap=True)
-    months = span_days / 30.4
-    step = next(s for s in (1, 2, 3, 6, 12) if months / s <= slots)
-    return alt.Axis(title=title, format="%b %Y", tickCount={"interval": "month", "step": step}, labelOverlap=True)
+@dataclass(frozen=True)
+class TimeScale:
+    """A time axis from ``start`` to ``end`` (midnights) drawn ``width`` pixels wide: the linear
+    scale Vega draws, so label positions can be computed here and checked by tests."""
+
+    start: dt.date
+    end: dt.date
+    width: float
+
+    @property
+    def scale(self) -> alt.Scale:
+        return alt.Scale(domain=[iso(self.start), iso(self.end)])
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    def px(self, at: str) -> float:
+        """The pixel of an ISO time (as :func:`iso` and :func:`midpoint` write them)."""
+        seconds = (dt.datetime.fromisoformat(at) - dt.datetime.combine(self.start, dt.time())).total_seconds()
+        return seconds / 86400 * self.width / self.days
+
+    def at(self, px: float) -> str:
+        """The ISO time drawn at pixel ``px`` (to the second, so specs stay short and stable)."""
+        moment = dt.datetime.combine(self.start, dt.time()) + dt.timedelta(seconds=round(px / self.width * self.days
+                                                                                           * 86400))
+        return moment.isoformat()
+
+    def axis(self, title: str | None = None) -> alt.Axis:
+        """Date ticks sized to the span and the width: years for long spans, quarters or months
+        otherwise; the end labels flush with the plot, so no label hangs past the chart's width."""
+        slots = max(2, int(self.width // 70))  # a "%b %Y" label needs about 70 px
+        if self.days > 900:
+            return alt.Axis(title=title, format="%Y", labelOverlap=True, labelFlush=True,
+                            tickCount={"interval": "year", "step": max(1, self.days // 365 // slots + 1)})
+        step = next((s for s in (1, 2, 3, 6) if self.days / 30.4 / s <= slots), 12)
+        return alt.Axis(title=title, format="%b %Y", labelOverlap=True, labelFlush=True,
+                        tickCount={"interval": "month", "step": step})
 
 
-def finish(chart: alt.TopLevelMixin, title: str, note: str, alt_text: str, width: float) -> alt.VConcatChart:
-    """Put the finding on top and the source note under the plot; set the description."""
-    lines = wrap(note, width - 20)
+def label_marks(frame: pd.DataFrame, *, x, y, text: str = "label:N", tooltip=None, colour: str | None = None,
+                **mark) -> list[alt.Chart]:
+    """Direct labels as laid out by the chart's geometry: blocks of lines (``\\n``) drawn from their
+    top, over a white halo so grid and rule lines behind them do not cut through the words."""
+    style = {"baseline": "top", "lineBreak": "\n", "lineHeight": LINE_HEIGHT, "fontSize": theme.FONT_SIZE,
+             "align": "center", **mark}
+    halo = alt.Chart(frame).mark_text(stroke="white", strokeWidth=3, strokeJoin="round", **style).encode(
+        x=x, y=y, text=text)
+    words = alt.Chart(frame).mark_text(color=colour or theme.TEXT_COLOUR, **style).encode(x=x, y=y, text=text)
+    return [halo, words.encode(tooltip=tooltip) if tooltip else words]
+
+
+def row_names(lay: Strip) -> alt.Chart:
+    """A strip chart's row names: left of the plot, or in bold above each row (a phone)."""
+    if lay.headings:
+        frame = pd.DataFrame([{"name": name, "x": box.left, "y": box.top} for name, box in lay.headings.items()])
+        return alt.Chart(frame).mark_text(align="left", baseline="top", fontWeight="bold").encode(
+            x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None), text="name:N")
+    frame = pd.DataFrame([{"name": name, "y": y} for name, y in lay.rows.items()])
+    return alt.Chart(frame).mark_text(align="right", baseline="middle").encode(
+        x=alt.value(-ROW_NAME_GAP), y=alt.Y("y:Q", scale=None, axis=None), text="name:N")
+
+
+PADDING = 8  # the theme's padding on each side of a chart
+SLACK = 2.0  # pixels left free each side of a plot: strokes and axis lines reach half their width beyond it
+
+
+def plot_width(width: float, left: float = 0.0) -> float:
+    """The plot width of a chart ``width`` pixels wide whose axis or row names take ``left`` pixels."""
+    return width - 2 * PADDING - left - 2 * SLACK
+
+
+def finish(chart: alt.TopLevelMixin, title: str, note: str, alt_text: str, width: float,
+           left: float = 0.0) -> alt.VConcatChart:
+    """Put the finding on top and the source note under the plot; set the description.
+
+    ``left``: how far the chart's axis or row names reach left of its plot (laid out
+    :func:`plot_width` wide); the note starts there too, so title, plot and note together are
+    ``width`` wide."""
+    inner = width - 2 * PADDING
+    lines = wrap(note, inner)
     footer = alt.Chart(pd.DataFrame({"source_note": ["\n".join(lines)]})).mark_text(
-        align="left", baseline="top", lineBreak="\n", fontSize=theme.FONT_SIZE, color=theme.MUTED_COLOUR,
-    ).encode(x=alt.value(0), y=alt.value(0), text="source_note:N").properties(
-        width=width - 20, height=LINE_HEIGHT * len(lines))
+        align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT, fontSize=theme.FONT_SIZE,
+        color=theme.MUTED_COLOUR).encode(x=alt.value(-left - SLACK), y=alt.value(0), text="source_note:N").properties(
+        width=plot_width(width, left), height=LINE_HEIGHT * len(lines))
     return alt.vconcat(chart, footer, spacing=14).properties(
-        title=alt.Title(wrap(title, width - 20)), description=alt_text)
+        title=alt.Title(wrap(title, inner, theme.TITLE_SIZE, bold=True)), description=alt_text)
 
 
 def no_data(ctx: Context, title: str, what: str, caption: str) -> Figure:
@@ -123,9 +159,9 @@ def no_data(ctx: Context, title: str, what: str, caption: str) -> Figure:
 
     def panel(width: float) -> alt.VConcatChart:
         message = alt.Chart(pd.DataFrame({"text": ["\n".join(wrap(alt_text, width - 60))]})).mark_text(
-            fontSize=theme.FONT_SIZE + 1, color=theme.MUTED_COLOUR, lineBreak="\n").encode(
-            x=alt.value((width - 20) / 2), y=alt.value(40), text="text:N", tooltip=["text:N"],
-        ).properties(width=width - 20, height=80)
+            fontSize=theme.FONT_SIZE + 1, color=theme.MUTED_COLOUR, lineBreak="\n", lineHeight=LINE_HEIGHT).encode(
+            x=alt.value(plot_width(width) / 2), y=alt.value(40), text="text:N", tooltip=["text:N"],
+        ).properties(width=plot_width(width), height=80)
         return finish(message, title, ctx.citations.note(()), alt_text, width)
 
     return Figure(panel(theme.WIDTH), caption, alt_text, (), panel(theme.PHONE_WIDTH))
@@ -140,39 +176,3 @@ def source_names(ctx: Context, source_ids) -> list[str]:
     """'[1] Anonymous review of 2024' for tooltips."""
     cite = ctx.citations
     return [f"{cite.key(s)} {cite.sources.loc[cite.numbers[s] - 1, 'cite_as']}" for s in source_ids]
-
-
-def shifted(at: str, pixels: float, px_per_day: float) -> str:
-    """The ISO time ``pixels`` to the right of ``at`` on an axis of ``px_per_day``."""
-    return (dt.datetime.fromisoformat(at) + dt.timedelta(days=pixels / px_per_day)).isoformat()
-
-
-def offset_labels(frame: pd.DataFrame, *, x, y, text: str, tooltip, **mark) -> list[alt.Chart]:
-    """Text marks placed ``frame.dy`` pixels above (negative) or below their point: one layer per
-    offset, because Vega-Lite's offset channels measure from a band's start, not from the mark."""
-    return [alt.Chart(frame[frame["dy"] == dy]).mark_text(dy=float(dy), fontSize=theme.FONT_SIZE, **mark).encode(
-        x=x, y=y, text=text, tooltip=tooltip) for dy in sorted(set(frame["dy"]))]
-
-
-def inside(centre: float, width: float, low: float, high: float) -> float:
-    """How far to move a label centred at ``centre`` so that it stays within [low, high]."""
-    return max(low - (centre - width / 2), min(0.0, high - (centre + width / 2)))
-
-
-def label_lanes(positions: list[tuple[float, float]], gap: float = 6.0) -> list[int]:
-    """For labels centred at x with width w (``[(x, w)]``, any order): the lane of each, so that no
-    two labels in one lane overlap. Lane 0 is taken first, then 1, 2, …; the chart maps lanes to
-    offsets (e.g. alternately above and below the marks)."""
-    order = sorted(range(len(positions)), key=lambda i: positions[i][0])
-    ends: list[float] = []  # right edge of the last label in each lane
-    lanes = [0] * len(positions)
-    for i in order:
-        x, w = positions[i]
-        left = x - w / 2
-        lane = next((k for k, end in enumerate(ends) if end + gap <= left), len(ends))
-        if lane == len(ends):
-            ends.append(x + w / 2)
-        else:
-            ends[lane] = x + w / 2
-        lanes[i] = lane
-    return lanes

@@ -11,6 +11,8 @@ Key events of the metrics' track within the time span are marked on the axis.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
@@ -20,22 +22,28 @@ from ..context import Context
 from ..dates import short_day
 from .common import (
     Figure,
+    TimeScale,
     both,
     finish,
-    inside,
     iso,
+    label_marks,
     midpoint,
     no_data,
-    offset_labels,
     period_end,
-    shifted,
+    plot_width,
     source_names,
-    text_width,
-    time_axis,
 )
+from .text import EDGE, LINE_HEIGHT, Block, Box, block_height, collisions, text_box, text_width, wrap_fit
+
+PLOT_HEIGHT = 240
+AXIS_TITLE = "Share of the whole agreed (%)"
+SHARE_TICKS = (0, 25, 50, 75, 100)
+MARK_RADIUS = 6.0  # a point of size 110
+LABEL_CLEAR = 9.0  # pixels between a point and its label
 
 
-def _points(ctx: Context) -> pd.DataFrame:
+def figures(ctx: Context) -> pd.DataFrame:
+    """One row per distinct figure of a comparable metric: its share, period, wording, speakers and sources."""
     df = analysis.progress(ctx)
     df = df[df["share"].notna()].copy()
     if df.empty:
@@ -63,58 +71,169 @@ def _markers(ctx: Context, track: str, start: dt.date, end: dt.date) -> pd.DataF
                          "title": list(events["title"]), "date_label": list(events["date_label"])})
 
 
-def _layout(ctx: Context, points: pd.DataFrame, title: str, note: str, alt_text: str, width: float):
-    metrics = ctx.vocab["metrics"]
-    start = min(points["date_start"]).replace(day=1) - dt.timedelta(days=45)
-    end = max(points["date_end"]) + dt.timedelta(days=75)
-    track = str(metrics[points["metric"].iloc[0]]["track"])
-    plot_width = width - 70
-    x_scale = alt.Scale(domain=[iso(start), iso(end)])
-    x = alt.X("at:T", scale=x_scale, axis=time_axis(None, (end - start).days, plot_width))
-    y = alt.Y("share_pct:Q", scale=alt.Scale(domain=[0, 100]),
-              axis=alt.Axis(title="Share of the whole agreed (%)", values=[0, 25, 50, 75, 100]))
+@dataclass
+class Geometry:
+    """Where everything of the progress chart goes, in plot pixels: the time scale, the heading
+    (the y axis's title, written at the top left), key-event notes under it, and each figure's label."""
+
+    scale: TimeScale
+    left: float  # the share axis's tick labels, left of the plot
+    heading: Box
+    top: float  # the y of 100 %
+    events: pd.DataFrame  # key events of the metrics' track in the time span (at, title, date_label)
+    height: float = PLOT_HEIGHT
+    notes: list[Block] = field(default_factory=list)  # key events, beside their rules
+    labels: list[Block] = field(default_factory=list)  # one per point, in the points' order
+    marks: list[Box] = field(default_factory=list)  # the points
+    lines: list[tuple[tuple[float, float], tuple[float, float]]] = field(default_factory=list)  # joins
+
+    def y(self, share_pct: float) -> float:
+        return self.height - (self.height - self.top) * share_pct / 100
+
+    def boxes(self) -> list[Box]:
+        return [self.heading] + [n.box for n in self.notes] + [label.box for label in self.labels]
+
+    def collisions(self) -> list[str]:
+        """Text on text, text off the plot, and a label on a point or across a join line."""
+        problems = collisions(self.boxes(), self.scale.width, self.height)
+        for label in self.labels:
+            box = label.box
+            problems += [f"{box.what!r} covers a point" for m in self.marks if box.overlaps(m)]
+            problems += [f"{box.what!r} crosses a line" for a, b in self.lines if box.crosses(a, b)]
+        return problems
+
+
+def _candidates(x: float, y: float, lines: tuple[str, ...]) -> list[Block]:
+    """Label positions around a point, nearest first: above, below, beside it, then further out
+    (a crowd of figures at one date fans out to both sides)."""
+    h = block_height(len(lines))
+    out = [Block(lines, x, y - LABEL_CLEAR - k * LINE_HEIGHT - h) for k in range(8)]
+    out += [Block(lines, x, y + LABEL_CLEAR + k * LINE_HEIGHT) for k in range(8)]
+    for dx in (LABEL_CLEAR + 2, LABEL_CLEAR + 42, LABEL_CLEAR + 82):
+        for k in range(-12, 13):
+            top = y - h / 2 + k * LINE_HEIGHT / 2
+            out += [Block(lines, x + dx, top, "left"), Block(lines, x - dx, top, "right")]
+
+    def distance(block: Block) -> float:
+        box = block.box
+        return math.hypot(max(box.left - x, 0, x - box.right), max(box.top - y, 0, y - box.bottom))
+
+    return sorted(out, key=distance)  # stable: above before below before beside at one distance
+
+
+def _inside(block: Block, width: float) -> Block:
+    """The block moved sideways to lie within [EDGE, width - EDGE]."""
+    box = block.box
+    shift = max(EDGE - box.left, min(0.0, width - EDGE - box.right))
+    return Block(block.lines, block.x + shift, block.top, block.align)
+
+
+def _notes(markers: pd.DataFrame, scale: TimeScale, heading: Box) -> list[Block]:
+    """Key-event notes right of their rules (left of them near the right edge), one line each, a line
+    lower when the one above is taken."""
+    notes: list[Block] = []
+    for m in markers.itertuples():
+        x = scale.px(m.at)
+        align = "left" if x + 3 + text_width(m.title) <= scale.width else "right"
+        for row in range(len(markers) + 1):
+            note = Block((m.title,), x + 3 if align == "left" else x - 3, heading.bottom + 2 + row * LINE_HEIGHT, align)
+            if not any(note.box.overlaps(o.box, gap=2) for o in notes) and not note.box.overlaps(heading, gap=2):
+                break
+        notes.append(note)
+    return notes
+
+
+def _place(points: pd.DataFrame, markers: pd.DataFrame, scale: TimeScale, left: float,
+           label_width: float) -> Geometry:
+    """Notes first (they sit under the heading), then each point's label in the first free spot."""
+    heading = text_box([AXIS_TITLE], 0, 0, "left", what=AXIS_TITLE)
+    geo = Geometry(scale, left, heading, 0.0, markers)
+    geo.notes = _notes(markers, scale, heading)
+    geo.top = max([heading.bottom] + [n.box.bottom for n in geo.notes]) + LABEL_CLEAR + LINE_HEIGHT
+    centres = [(scale.px(a), geo.y(v)) for a, v in zip(points["at"], points["share_pct"], strict=True)]
+    geo.marks = [Box(x - MARK_RADIUS, y - MARK_RADIUS, x + MARK_RADIUS, y + MARK_RADIUS) for x, y in centres]
+    for _, group in points.groupby("metric", sort=True):
+        joined = [centres[i] for i in group.sort_values("at").index]
+        geo.lines += list(zip(joined, joined[1:], strict=False))
+    taken = geo.boxes() + geo.marks
+    labels = {}
+    # Highest figure first: of two figures at one date the higher is labelled above, the lower below.
+    for i in sorted(range(len(centres)), key=lambda i: (centres[i][1], centres[i][0])):
+        x, y = centres[i]
+        options = [_inside(b, scale.width) for b in _candidates(x, y, wrap_fit(points["label"].iloc[i],
+                                                                            min(label_width, scale.width - 2 * EDGE)))]
+        free = [b for b in options if b.box.within(scale.width, geo.height)
+                and not any(b.box.overlaps(o, gap=2) for o in taken) and not any(b.box.crosses(p, q)
+                                                                                 for p, q in geo.lines)]
+        labels[i] = (free or options)[0]
+        taken.append(labels[i].box)
+    geo.labels = [labels[i] for i in range(len(centres))]
+    return geo
+
+
+def _layers(points: pd.DataFrame, geo: Geometry, metrics: list[str]) -> list[alt.Chart]:
+    """Periods, joins, points and their labels, key-event rules and notes, and the heading."""
+    scale, markers = geo.scale, geo.events
+    x, x_at = alt.X("at:T", scale=scale.scale, axis=scale.axis()), alt.X("label_at:T", scale=scale.scale)
+    y = alt.Y("share_pct:Q", scale=alt.Scale(domain=[0, 100], range=[geo.height, geo.top]),
+              axis=alt.Axis(title=None, values=list(SHARE_TICKS), tickSize=5, labelPadding=3))
+    px = alt.Y("label_y:Q", scale=None, axis=None)
     tooltip = [alt.Tooltip("figure:N", title="Figure"), alt.Tooltip("date_label:N", title="Date"),
                alt.Tooltip("stated_by:N", title="Stated by"), alt.Tooltip("source:N", title="Source")]
-    order = {m: i for i, m in enumerate(metrics.ids())}
-    points = points.drop(columns=["date_start", "date_end", "source_ids"])
-    base = alt.Chart(points)
-    shapes = alt.Scale(domain=metrics.ordered(points["metric"]),
-                       range=["circle", "diamond", "square", "triangle-up"][:len(set(points["metric"]))] or ["circle"])
-    periods = base.mark_rule(strokeWidth=3, color=theme.MUTED_COLOUR, opacity=0.5).encode(
-        x=alt.X("start:T", scale=x_scale), x2="end:T", y="share_pct:Q", tooltip=tooltip)
-    lines = base.mark_line(color=theme.MUTED_COLOUR, strokeDash=[4, 3]).encode(
-        x=x, y=y, detail="metric:N", order="at:T")
-    marks = base.mark_point(filled=True, size=110, color=theme.TEXT_COLOUR, opacity=1).encode(
-        x=x, y=y, shape=alt.Shape("metric:N", scale=shapes, legend=None), tooltip=tooltip)
-    points = points.assign(label=[f"{f} ({s})" if width > theme.PHONE_WIDTH else f
-                                  for f, s in zip(points["figure"], points["stated_by"], strict=True)],
-                           metric_order=points["metric"].map(order))
-    # Direct labels: above the point, the lower of two same-period figures below it.
-    # A lone first figure whose line rises to the right is labelled below, out of the line's way.
-    rank = points.groupby("at")["share_pct"].rank(method="first", ascending=False)
-    rises = [i == 0 and len(points) > 1 and points["share_pct"].iloc[-1] > v
-             for i, v in enumerate(points["share_pct"])]
-    points["dy"] = [16 if r > 1 or up else -14 for r, up in zip(rank, rises, strict=True)]
-    px_per_day = plot_width / (end - start).days
-    centres = [(dt.datetime.fromisoformat(a).date() - start).days * px_per_day for a in points["at"]]
-    points["label_at"] = [shifted(a, inside(c, text_width(t), 0, plot_width), px_per_day)
-                          for a, c, t in zip(points["at"], centres, points["label"], strict=True)]
-    labels = offset_labels(points, x=alt.X("label_at:T", scale=x_scale), y=y, text="label:N", tooltip=tooltip)
-    layers = [periods, lines, marks, *labels]
-    markers = _markers(ctx, track, start, end)
+    frame = points.drop(columns=["date_start", "date_end", "source_ids"]).assign(
+        label_text=[b.text for b in geo.labels], label_at=[scale.at(b.x) for b in geo.labels],
+        label_y=[b.top for b in geo.labels], align=[b.align for b in geo.labels])
+    base = alt.Chart(frame)
+    shapes = alt.Scale(domain=metrics, range=["circle", "diamond", "square", "triangle-up"][:len(metrics)])
+    layers = [base.mark_rule(strokeWidth=3, color=theme.MUTED_COLOUR, opacity=0.5).encode(
+                  x=alt.X("start:T", scale=scale.scale), x2="end:T", y=y, tooltip=tooltip),
+              base.mark_line(color=theme.MUTED_COLOUR, strokeDash=[4, 3]).encode(x=x, y=y, detail="metric:N",
+                                                                                 order="at:T"),
+              base.mark_point(filled=True, size=110, color=theme.TEXT_COLOUR, opacity=1).encode(
+                  x=x, y=y, shape=alt.Shape("metric:N", scale=shapes, legend=None), tooltip=tooltip)]
+    for align in ("center", "left", "right"):
+        if (frame["align"] == align).any():
+            layers += label_marks(frame[frame["align"] == align], x=x_at, y=px, text="label_text:N",
+                                  tooltip=tooltip, align=align)
+    notes = pd.DataFrame({"text": [n.text for n in geo.notes], "note_at": [scale.at(n.x) for n in geo.notes],
+                          "y": [n.top for n in geo.notes], "align": [n.align for n in geo.notes]})
     if not markers.empty:
         layers.insert(0, alt.Chart(markers).mark_rule(strokeDash=[2, 3], color=theme.MUTED_COLOUR).encode(
-            x=alt.X("at:T", scale=x_scale), tooltip=[alt.Tooltip("title:N", title="Event"),
-                                                     alt.Tooltip("date_label:N", title="Date")]))
-        layers.append(alt.Chart(markers).mark_text(align="left", baseline="top", dx=3, fontSize=theme.FONT_SIZE,
-                                                   color=theme.MUTED_COLOUR).encode(
-            x=alt.X("at:T", scale=x_scale), y=alt.value(2), text="title:N"))
-    chart = alt.layer(*layers).properties(width=plot_width, height=220)
-    return finish(chart, title, note, alt_text, width)
+            x=alt.X("at:T", scale=scale.scale), y=alt.value(geo.notes[0].top if geo.notes else 0),
+            y2=alt.value(geo.height), tooltip=[alt.Tooltip("title:N", title="Event"),
+                                               alt.Tooltip("date_label:N", title="Date")]))
+        for align in ("left", "right"):
+            if (notes["align"] == align).any():
+                layers += label_marks(notes[notes["align"] == align], x=alt.X("note_at:T", scale=scale.scale),
+                                      y=alt.Y("y:Q", scale=None, axis=None), text="text:N",
+                                      colour=theme.MUTED_COLOUR, align=align)
+    return layers + label_marks(pd.DataFrame({"text": [AXIS_TITLE]}), x=alt.value(0), y=alt.value(0), text="text:N",
+                                align="left")
+
+
+def geometry(ctx: Context, points: pd.DataFrame, width: float) -> Geometry:
+    """The progress chart laid out ``width`` pixels wide: time scale, heading, event notes, labels.
+    On a phone a label is the figure alone (the tooltip names who stated it)."""
+    phone = width <= theme.PHONE_WIDTH
+    left = 5 + 3 + text_width("100") + 2  # tick, padding, the widest tick label
+    start = min(points["date_start"]).replace(day=1) - dt.timedelta(days=45)
+    end = max(points["date_end"]) + dt.timedelta(days=75)
+    scale = TimeScale(start, end, plot_width(width, left))
+    track = str(ctx.vocab["metrics"][points["metric"].iloc[0]]["track"])
+    labelled = points.assign(label=[f if phone else f"{f} ({s})"
+                                    for f, s in zip(points["figure"], points["stated_by"], strict=True)])
+    return _place(labelled, _markers(ctx, track, start, end), scale, left, label_width=150 if phone else 260)
+
+
+def _layout(ctx: Context, points: pd.DataFrame, title: str, note: str, alt_text: str, width: float):
+    geo = geometry(ctx, points, width)
+    metrics = ctx.vocab["metrics"].ordered(points["metric"])
+    chart = alt.layer(*_layers(points, geo, metrics)).properties(width=geo.scale.width, height=geo.height)
+    return finish(chart, title, note, alt_text, width, left=geo.left)
 
 
 def progress_chart(ctx: Context) -> Figure:
-    points = _points(ctx)
+    points = figures(ctx)
     day = short_day(ctx.as_of)
     if points.empty:
         return no_data(ctx, f"No figure on how much of the draft is agreed is known by {day}",

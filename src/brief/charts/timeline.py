@@ -16,29 +16,29 @@ import pandas as pd
 from .. import analysis, theme
 from ..context import Context
 from ..dates import short_day
+from . import strip
 from .common import (
-    LINE_HEIGHT,
     Figure,
+    TimeScale,
     both,
     finish,
-    inside,
     iso,
-    label_lanes,
+    label_marks,
     midpoint,
     no_data,
-    offset_labels,
     period_end,
-    shifted,
+    plot_width,
+    row_names,
     source_names,
-    text_width,
-    time_axis,
 )
+from .text import LINE_HEIGHT, Box, text_box
 
 TOOLTIP = [alt.Tooltip("title:N", title="Event"), alt.Tooltip("date_label:N", title="Date"),
            alt.Tooltip("track_label:N", title="Track"), alt.Tooltip("source:N", title="Source")]
 
 
-def _items(ctx: Context) -> pd.DataFrame:
+def items(ctx: Context) -> pd.DataFrame:
+    """Key events and deadlines ahead, one row each on its first track, in date order."""
     tracks = ctx.vocab["tracks"]
     rows = []
     for e in analysis.events(ctx, key_only=True).itertuples():
@@ -65,61 +65,80 @@ def _items(ctx: Context) -> pd.DataFrame:
     return df.sort_values(["date_start", "id"]).reset_index(drop=True)
 
 
-def _layout(ctx: Context, items: pd.DataFrame, title: str, note: str, alt_text: str, width: float):
-    start = dt.date(min(items["date_start"]).year, 1, 1)
-    end = max(max(items["date_end"]), ctx.as_of) + dt.timedelta(days=60)
-    plot = width - 120
-    px_per_day = plot / (end - start).days
-    lanes, shifts = pd.Series(0, index=items.index), pd.Series(0.0, index=items.index)
-    for _, group in items.groupby("track", sort=False):
-        xs = [((dt.datetime.fromisoformat(a).date() - start).days * px_per_day, text_width(lab))
-              for a, lab in zip(group["at"], group["label"], strict=True)]
-        lanes[group.index] = label_lanes(xs)
-        shifts[group.index] = [inside(x, w, 0, plot) for x, w in xs]
-    items = items.assign(lane=lanes, dy=[(-1) ** (lane + 1) * (12 + LINE_HEIGHT * (lane // 2)) for lane in lanes],
-                         label_at=[shifted(a, shifts[i], px_per_day) for i, a in zip(items.index, items["at"],
-                                                                                   strict=True)])
-    n_lanes = int(items["lane"].max()) + 1
+def geometry(ctx: Context, items: pd.DataFrame, width: float) -> tuple[TimeScale, strip.Strip]:
+    """The time axis and every row and label of the timeline laid out ``width`` pixels wide."""
+    phone = width <= theme.PHONE_WIDTH
     tracks = ctx.vocab["tracks"]
-    order = [tracks.short(t) for t in tracks.ordered(items["track"])]
-    x_scale = alt.Scale(domain=[iso(start), iso(end)])
-    x = alt.X("start:T", scale=x_scale, axis=time_axis(None, (end - start).days, plot))
-    y = alt.Y("track_label:N", sort=order, title=None, scale=alt.Scale(paddingOuter=0.25),
-              axis=alt.Axis(ticks=False, domain=False, labelPadding=6))
+    rows = [tracks.short(t) for t in tracks.ordered(items["track"])]
+    plot = plot_width(width, strip.name_column(rows, phone))
+    scale = TimeScale(dt.date(min(items["date_start"]).year, 1, 1),
+                      max(max(items["date_end"]), ctx.as_of) + dt.timedelta(days=60), plot)
+    marks = [strip.Item(r.id, r.track_label, scale.px(r.at), r.label) for r in items.itertuples()]
+    return scale, strip.lay_out(rows, marks, plot, label_width=min(220.0, plot / 2), headings_above=phone,
+                                top=LINE_HEIGHT + 4, extra=[_as_of_box(ctx, scale)])
+
+
+def _as_of_box(ctx: Context, scale: TimeScale) -> Box:
+    """The "as of" note at the top of the plot, beside its rule: to the left of it if there is room."""
+    x = scale.px(iso(ctx.as_of + dt.timedelta(days=1)))
+    text = f"As of {short_day(ctx.as_of)}"
+    box = text_box([text], x - 4, 0, "right", what=text)
+    return box if box.left >= 0 else text_box([text], x + 4, 0, "left", what=text)
+
+
+def _layers(ctx: Context, items: pd.DataFrame, scale: TimeScale, lay: strip.Strip) -> list[alt.Chart]:
+    """Rule and note for "as of", each item's period, mark and label, and the row names."""
+    labels = lay.labels
+    items = items.drop(columns=["date_start", "date_end"]).assign(
+        row_y=[lay.rows[t] for t in items["track_label"]],
+        label_text=["\n".join(labels[i].lines) for i in items["id"]],
+        label_at=[scale.at(labels[i].x) for i in items["id"]], label_y=[labels[i].top for i in items["id"]])
+    x, y = alt.X("at:T", scale=scale.scale, axis=scale.axis()), alt.Y("row_y:Q", scale=None, axis=None)
     colour = alt.Color("colour:N", scale=None, legend=None)
-    base = alt.Chart(items.drop(columns=["date_start", "date_end"]))
-    events = base.transform_filter(alt.datum.kind == "event")
-    deadlines = base.transform_filter(alt.datum.kind == "deadline")
-    layers = [
-        alt.Chart(pd.DataFrame({"at": [iso(ctx.as_of + dt.timedelta(days=1))],
-                                "text": [f"As of {short_day(ctx.as_of)}"]})).mark_rule(
-            color=theme.MUTED_COLOUR, strokeDash=[3, 3]).encode(x=alt.X("at:T", scale=x_scale)),
-        events.mark_bar(height=6, opacity=0.6).encode(x=x, x2="end:T", y=y, color=colour, tooltip=TOOLTIP),
-        events.mark_point(filled=True, size=60, opacity=1).encode(x=alt.X("at:T", scale=x_scale), y=y, color=colour,
-                                                                   tooltip=TOOLTIP),
+    base = alt.Chart(items)
+    events, deadlines = base.transform_filter(alt.datum.kind == "event"), base.transform_filter(
+        alt.datum.kind == "deadline")
+    note = lay.extra[0]
+    as_of = pd.DataFrame({"at": [iso(ctx.as_of + dt.timedelta(days=1))], "text": [note.what],
+                          "note_at": [scale.at(note.left)]})
+    return [
+        alt.Chart(as_of).mark_rule(color=theme.MUTED_COLOUR, strokeDash=[3, 3]).encode(x=alt.X("at:T",
+                                                                                              scale=scale.scale)),
+        *label_marks(as_of, x=alt.X("note_at:T", scale=scale.scale), y=alt.value(0), text="text:N",
+                     colour=theme.MUTED_COLOUR, align="left"),
+        events.mark_rule(strokeWidth=6, opacity=0.6, clip=True).encode(
+            x=alt.X("start:T", scale=scale.scale), x2="end:T", y=y, color=colour, tooltip=TOOLTIP),
+        events.mark_point(filled=True, size=60, opacity=1).encode(x=x, y=y, color=colour, tooltip=TOOLTIP),
         deadlines.mark_point(shape="triangle-down", filled=False, size=80, strokeWidth=2).encode(
-            x=alt.X("at:T", scale=x_scale), y=y, color=colour, tooltip=TOOLTIP),
-        *offset_labels(items.drop(columns=["date_start", "date_end"]), x=alt.X("label_at:T", scale=x_scale), y=y,
-                       text="label:N", tooltip=TOOLTIP, baseline="middle"),
+            x=x, y=y, color=colour, tooltip=TOOLTIP),
+        *label_marks(items, x=alt.X("label_at:T", scale=scale.scale), y=alt.Y("label_y:Q", scale=None, axis=None),
+                     text="label_text:N", tooltip=TOOLTIP),
+        row_names(lay),
     ]
-    chart = alt.layer(*layers).properties(width=plot, height=(30 + LINE_HEIGHT * (n_lanes + 1)) * len(order))
-    return finish(chart, title, note, alt_text, width)
+
+
+def _layout(ctx: Context, items: pd.DataFrame, title: str, note: str, alt_text: str, width: float):
+    scale, lay = geometry(ctx, items, width)
+    chart = alt.layer(*_layers(ctx, items, scale, lay)).properties(width=lay.width, height=lay.height)
+    return finish(chart, title, note, alt_text, width, left=lay.left)
 
 
 def timeline_chart(ctx: Context) -> Figure:
-    items = _items(ctx)
+    drawn = items(ctx)
     day = short_day(ctx.as_of)
-    if items.empty:
+    if drawn.empty:
         return no_data(ctx, f"No key event is known by {day}", f"no key event dated and known by {day}",
                        "Key events across the tracks: none known yet.")
-    events = items[items["kind"] == "event"]
+    events = drawn[drawn["kind"] == "event"]
     tracks = ctx.vocab["tracks"]
-    first, last = events.iloc[0], events.iloc[-1]
-    title = f"Key events from {first['date_label']} to {last['date_label']}, by track"
-    sources = tuple(sorted(set(items["source_id"])))
-    listing = "; ".join(f"{r.date_label}, {tracks.label(r.track)}: {r.title}" for r in items.itertuples())
+    if events.empty:
+        title = f"No key event is known by {day}; dates ahead, by track"
+    else:
+        title = f"Key events from {events.iloc[0]['date_label']} to {events.iloc[-1]['date_label']}, by track"
+    sources = tuple(sorted(set(drawn["source_id"])))
+    listing = "; ".join(f"{r.date_label}, {tracks.label(r.track)}: {r.title}" for r in drawn.itertuples())
     alt_text = f"Timeline of key events, one row per track, each across the period its source gives: {listing}."
     caption = f"Key events of every track known by {day}" + (
-        ", and dates ahead named by the sources." if (items["kind"] == "deadline").any() else ".")
-    wide, narrow = both(lambda width: _layout(ctx, items, title, ctx.citations.note(sources), alt_text, width))
+        ", and dates ahead named by the sources." if (drawn["kind"] == "deadline").any() else ".")
+    wide, narrow = both(lambda width: _layout(ctx, drawn, title, ctx.citations.note(sources), alt_text, width))
     return Figure(wide, caption, alt_text, sources, narrow)
