@@ -19,6 +19,7 @@ from brief.render.quarto import quarto_binary
 
 from .browser import open_page
 from .helpers import FIXTURE, FIXTURE_INPUTS, ROOT, copy_project, edition_outputs, run_brief
+from .pagefill import MOST_BLANK, page_gaps
 
 pytestmark = [pytest.mark.quarto, pytest.mark.slow]
 
@@ -152,6 +153,9 @@ def test_both_pdfs_as_page_images(built_default, quarto_build, artifacts):
         run("pdftoppm", "-r", "70", "-png", str(edition_outputs(root)["pdf"]), str(out / "page"))
         pages[name] = sorted(out.glob("page-*.png"))
         assert pages[name] and all(p.stat().st_size > 2000 for p in pages[name])
+        # Both engines lay pages out with the same partials: figures float rather than leave a page empty.
+        gaps = page_gaps(edition_outputs(root)["pdf"])[:-1]
+        assert max(gaps) <= MOST_BLANK, (name, [round(g, 2) for g in gaps])
     assert abs(len(pages["builtin"]) - len(pages["quarto"])) <= 1
 
 
