@@ -8,8 +8,10 @@ from __future__ import annotations
 import copy
 
 from brief import sections
+from brief.dataset import load_dataset
 
-from .fixture_data import context, edition_context_of, edition_ctx
+from .fixture_data import context, copy_data, edition_context_of, edition_ctx
+from .helpers import set_cell
 
 MID_YEAR = {"as_of": "2024-06-30"}
 KEY_FIGURES = (
@@ -98,7 +100,9 @@ def test_what_changed_section_of_the_year_end_edition():
         "- **Transit** ● unchanged. 2 new facts, none of which advances or sets back the track.",
         "- **Arda–Cerva normalization** ● unchanged. No new facts on this track: Arda–Cerva normalization on hold "
         "since Jun 2024.", "",
-        "Also first recorded in this view: 5 sticking points, steps and outlook factors (see the sections below)."]
+        # Two sticking points first recorded, two new outlook factors, and the transit track's format.
+        "New in this view and shown in the sections below: 5 facts (first records of sticking points, chain steps "
+        "and outlook factors; changes in how a track is negotiated)."]
     rows = [line for line in lines if line.startswith("| ") and not line.startswith("| Date")]
     assert rows == [
         "| Oct 2024 | Treaty, Transit | Leaders met in Estria, hosted by Estria | \\[2\\] |",
@@ -108,6 +112,18 @@ def test_what_changed_section_of_the_year_end_edition():
         "\\[2\\] |",
         "| Dec 2024 | Treaty | Signing before the Harbour Summit: expired | \\[2\\] |"]
     assert lines[-1] == ": Changes by date {#tbl-changes}"
+
+
+def test_what_changed_never_says_nothing_is_new_when_the_sections_show_new_facts(tmp_path):
+    # With normalization still "in talks" in June, June's only new facts are first records and a format
+    # change, all shown in their own sections.
+    root = copy_data(tmp_path)
+    set_cell(root, "chain_status", 5, "status", "talks")
+    ctx = context(load_dataset(root / "data"), since="2024-06-01", **MID_YEAR)
+    assert sections.what_changed(ctx).splitlines()[-3:] == [
+        "New in this view and shown in the sections below: 5 facts (first records of sticking points, chain steps "
+        "and outlook factors; changes in how a track is negotiated).", "",
+        "No other new facts in the data between the two views."]
 
 
 # --------------------------------------------------------------------------- tracks, figures, meetings
