@@ -153,12 +153,13 @@ def what_changed(ctx: Context) -> str:
                      f"{trend.marker}. {md_escape(trend.reason)}")
     lines.append("")
     listed = [c for c in items if c.listed]
+    elsewhere = len(items) - len(listed)  # first records and format changes: their own sections show them
+    if elsewhere:
+        lines += [f"New in this view and shown in the sections below: {plural(elsewhere, 'fact')} (first records of "
+                  "sticking points, chain steps and outlook factors; changes in how a track is negotiated).", ""]
     if not listed:
-        return "\n".join([*lines, "No new facts in the data between the two views.", ""])
-    first = len(items) - len(listed)
-    if first:
-        lines += [f"Also first recorded in this view: {first} sticking points, steps and outlook factors "
-                  "(see the sections below).", ""]
+        other = "other " if elsewhere else ""
+        return "\n".join([*lines, f"No {other}new facts in the data between the two views.", ""])
     rows = [[md_escape(c.date_label), md_escape(", ".join(tracks.short(t) for t in tracks.ordered(c.tracks))),
              md_escape(c.text), cite(ctx, [c.source_id])] for c in listed]
     return "\n".join(lines) + "\n" + table(["Date", "Track", "What changed", "Source"], rows,
