@@ -116,6 +116,15 @@ def test_numbers_the_facts_carry_are_accepted():
     ], index())
 
 
+def test_a_thousands_separator_is_read_as_english_prose_writes_it():
+    fact = prose.Fact("fx_count", "events", "A count", D(2024, 1, 31), D(2024, 6, 30), "Jan 2024", "Jun 2024",
+                      frozenset(), frozenset({"1500", "2024"}))
+    counted = prose.FactIndex({"fx_count": fact}, frozenset())
+    prose.check_references([passage("About 1,500 observers by 2024.", "fx_count")], counted)
+    with pytest.raises(ProseError, match="the number 1.5 is not carried"):  # a decimal comma stays a decimal
+        prose.check_references([passage("About 1,5 thousand observers.", "fx_count")], counted)
+
+
 def test_a_number_no_rested_on_fact_carries_is_refused():
     assert problems(passage("By the end of 2024 the treaty was 85% agreed.", "fx_share_2024")) == [
         "brief.qmd:5: the number 85 is not carried by any fact it rests on (write the figure from the data, or add "
