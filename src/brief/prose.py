@@ -41,7 +41,9 @@ _DIV_OPEN = re.compile(r"^(:{3,})\s*\{(?P<attrs>[^}]*)\}\s*$")
 _DIV_CLOSE = re.compile(r"^(:{3,})\s*$")
 _ATTR = re.compile(r'(?P<key>[\w-]+)="(?P<value>[^"]*)"')
 # A number a reader would check: digits not glued to letters (COP29, 16th and 1st are names).
-_NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)(?![\w])")
+# "1,500" groups thousands (the brief is English prose); "2,5" is a decimal comma.
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?![\d.,])|\d+(?:[.,]\d+)?)(?![\w])")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
 class ProseError(BriefError):
@@ -96,8 +98,8 @@ class FactIndex:
 
 
 def _numbers(value: str) -> set[str]:
-    return {m.replace(",", ".").rstrip("0").rstrip(".") if "." in m or "," in m else m
-            for m in _NUMBER.findall(value)}
+    found = (m.replace(",", "") if _GROUPED.fullmatch(m) else m for m in _NUMBER.findall(value))
+    return {m.replace(",", ".").rstrip("0").rstrip(".") if "." in m or "," in m else m for m in found}
 
 
 def _row_numbers(row: Mapping[str, str], fields: list[dict]) -> set[str]:
