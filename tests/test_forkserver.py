@@ -36,11 +36,12 @@ print(json.dumps({
     "global": "LEAK" in globals(), "json_attribute": hasattr(json, "LEAKED"),
     "pandas_attribute": hasattr(pandas, "LEAKED"), "brief_attribute": hasattr(brief, "LEAKED"),
     "environment": "BRIEF_LEAK" in os.environ, "module": "leaked_module" in sys.modules,
+    "loader": type(sys.modules["brief.dates"].__spec__.loader).__name__ if "brief.dates" in sys.modules else None,
 }))
 """
 LEAK = """
 import json, os, sys, types
-import pandas, brief
+import pandas, brief, brief.dates
 LEAK = "set by the first notebook"
 json.LEAKED = pandas.LEAKED = brief.LEAKED = True
 os.environ["BRIEF_LEAK"] = "1"
@@ -87,11 +88,12 @@ def test_a_notebook_cannot_see_what_an_earlier_one_did(tmp_path, fresh_server):
     assert leaks == {}, f"the second notebook saw the first one's state: {leaks}"
     assert first["stale_brief_modules"] == second["stale_brief_modules"] == [], \
         "a kernel imports the project's code from disk, never the warm parent's copy"
+    assert first["loader"] == "_CompiledLoader", "with the parent's compilation of the unchanged files"
 
 
 def test_the_warm_parent_runs_no_threads_of_its_libraries(tmp_path, fresh_server):
-    run_probe(tmp_path, notebook(tmp_path / "probe.ipynb", PROBE))  # the parent has imported everything
-    tasks = Path(f"/proc/{forkserver.server().process.pid}/task")
+    probe = run_probe(tmp_path, notebook(tmp_path / "probe.ipynb", PROBE))  # the parent has imported everything
+    tasks = Path(f"/proc/{probe['warm_parent']}/task")
     names = {(task / "comm").read_text().strip() for task in tasks.iterdir()}
     # vl-convert names its V8 and Tokio threads; OpenBLAS's pool (shut down around fork) keeps the process name
     assert len(names) == 1, f"threads of its libraries in the warm parent: {names}"
@@ -198,3 +200,31 @@ def test_a_forked_kernel_looks_like_an_ordinary_one_from_inside(tmp_path, fresh_
     ordinary = run_probe(tmp_path, notebook(tmp_path / "ordinary.ipynb", SURROUNDINGS))
     ordinary["environment"].remove(forkserver.DISABLE_VARIABLE)
     assert forked == ordinary
+
+
+def test_the_parents_compilation_is_used_only_for_a_file_whose_bytes_are_unchanged(monkeypatch):
+    import inspect
+
+    import brief.dates
+
+    path = inspect.getsourcefile(brief.dates)
+    codes = forkserver._compile_project()
+    monkeypatch.setattr(forkserver._CompiledLoader, "codes", codes)
+    loader = forkserver._CompiledLoader("brief.dates", path)
+    source = Path(path).read_bytes()
+    assert loader.source_to_code(source, path) is codes[path][1]
+    edited = loader.source_to_code(source + b"\nEDITED_SINCE = 1\n", path)
+    assert edited is not codes[path][1] and "EDITED_SINCE" in edited.co_names
+
+
+def test_a_forked_kernel_writes_the_same_notebook_as_an_ordinary_one(project, fresh_server, monkeypatch):
+    from brief.execute import inspect
+
+    spec = inspect(project / "notebooks" / "cadence.ipynb", project)  # charts, tables and prose
+    outputs = {}
+    for mode in ("forked", "ordinary"):
+        if mode == "ordinary":
+            monkeypatch.setenv(forkserver.DISABLE_VARIABLE, "0")
+        outputs[mode] = project / f"{mode}.ipynb"
+        execute(spec, outputs[mode], {}, project, failed_copy=project / "_failed" / f"{mode}.ipynb")
+    assert outputs["forked"].read_bytes() == outputs["ordinary"].read_bytes()

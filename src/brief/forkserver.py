@@ -36,6 +36,8 @@ import asyncio
 import atexit
 import contextlib
 import gc
+import hashlib
+import importlib.machinery
 import json
 import os
 import select
@@ -48,6 +50,7 @@ import time
 import uuid
 from pathlib import Path
 from queue import Empty
+from types import CodeType
 
 from jupyter_client import AsyncKernelClient, AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -58,6 +61,7 @@ WARM_IMPORTS = ("numpy", "pandas", "altair", "vl_convert", "jsonschema", "ipyker
                 "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.completer", "networkx", "yaml",
                 "pydantic.main", "pydantic.types", "difflib")
 DISABLE_VARIABLE = "BRIEF_FORK_KERNELS"
+PACKAGE = __name__.split(".")[0]  # the project's own package: never kept across kernels
 LAUNCHER = ("-m", "ipykernel_launcher")
 START_TIMEOUT = 60.0  # seconds for the warm parent to import and fork, before falling back
 _MESSAGE_LIMIT = 1 << 20
@@ -313,6 +317,7 @@ def serve(control_fd: int) -> None:
         with contextlib.suppress(ImportError):  # the kernel imports (and reports) it itself
             __import__(name)
     _fill_library_caches()
+    _CompiledLoader.codes = _compile_project()
     # What importing set in the environment (debugpy sets PYDEVD_USE_FRAME_EVAL): a kernel that
     # imported them itself would have it on top of the environment it was given.
     import_effects = {k: v for k, v in os.environ.items() if environment.get(k) != v}
@@ -349,6 +354,46 @@ def _fill_library_caches() -> None:
 
         class _Warm(pydantic.BaseModel):
             x: int
+
+
+def _compile_project() -> dict[str, tuple[bytes, CodeType]]:
+    """Every module of the project's package compiled, by path, with the hash of the bytes compiled.
+
+    Python would keep these in __pycache__ (not when PYTHONDONTWRITEBYTECODE is set): a kernel
+    uses them only for files whose bytes are still the same, as a hash-checked .pyc would be.
+    """
+    codes = {}
+    for root in sys.modules[PACKAGE].__path__:
+        for path in sorted(Path(root).rglob("*.py")):
+            with contextlib.suppress(OSError, SyntaxError, ValueError):  # the kernel reports them itself
+                data = path.read_bytes()
+                codes[str(path)] = (hashlib.sha256(data).digest(), compile(data, str(path), "exec", dont_inherit=True))
+    return codes
+
+
+class _CompiledLoader(importlib.machinery.SourceFileLoader):
+    """Python's source loader, taking the warm parent's compilation of a file whose bytes are unchanged."""
+
+    codes: dict[str, tuple[bytes, CodeType]] = {}
+
+    def source_to_code(self, data, path, *, _optimize=-1):
+        known = self.codes.get(path)
+        if known is not None and known[0] == hashlib.sha256(data).digest():
+            return known[1]
+        return super().source_to_code(data, path, _optimize=_optimize)
+
+
+class _CompiledFinder:
+    """Finds the project's modules where Python would, and loads them with :class:`_CompiledLoader`."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name != PACKAGE and not name.startswith(PACKAGE + "."):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+        if spec is not None and type(spec.loader) is importlib.machinery.SourceFileLoader:
+            spec.loader = _CompiledLoader(spec.loader.name, spec.loader.path)
+        return spec
 
 
 def _reap_one() -> bool:
@@ -412,8 +457,9 @@ def _become_kernel(request: dict, ready_w: int) -> None:
     os.environ.clear()
     os.environ.update(request["env"])
     os.environ["JPY_PARENT_PID"] = str(os.getppid())
-    for name in [m for m in sys.modules if m == "brief" or m.startswith("brief.")]:
+    for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
         del sys.modules[name]  # notebooks import the project's code as it is on disk now
+    sys.meta_path.insert(0, _CompiledFinder)
     if "numpy.random" in sys.modules:
         sys.modules["numpy.random"].seed()  # fresh entropy, as a new process would have (random reseeds itself)
     import ipykernel_launcher
