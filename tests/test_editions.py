@@ -56,11 +56,11 @@ KEYS = "title, notes, as_of, known_by, since, mediators, period, reviewed, headl
      "editions/x.yml: judgments must be a list of at most 3", "keep the key judgments that matter most"),
     ("as_of: 2024-06-30\nreviewed: 2024-06-30\njudgments: [The treaty is close.]\n",
      "editions/x.yml: judgments[1] must be a mapping of text, rests_on and confidence",
-     'e.g. judgments[1]: {text: "…", rests_on: [pr_share_2024_12], confidence: moderate}'),
+     'e.g. judgments[1]: {text: "…", rests_on: [pr_share_2024_12], confidence: …}'),
     ("as_of: 2024-06-30\nreviewed: 2024-06-30\njudgments:\n" + GOOD_JUDGMENT
      + "  - {text: \"No level.\", rests_on: [fx_ev_protocol]}\n",
      "editions/x.yml: judgments[2]: confidence is missing",
-     "give a level from data/vocabulary/confidence.csv, e.g. confidence: moderate"),
+     "give a level_id of data/vocabulary/confidence.csv"),
     ("as_of: 2024-06-30\nreviewed: 2024-06-30\nheadline: {text: \"A headline.\"}\n",
      "editions/x.yml: headline: rests_on must list the fact ids it rests on",
      "e.g. rests_on: [pr_share_2024_12, ev_2023_10_bilateral]"),
