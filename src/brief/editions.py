@@ -96,7 +96,7 @@ def _judgment(label: str, key: str, raw, *, confidence: bool) -> Judgment:
     if not isinstance(raw, dict) or set(raw) - {"text", "rests_on", "confidence"}:
         raise EditionError(f"{label}: {key} must be a mapping of {expected}",
                            f"e.g. {key}: {{text: \"…\", rests_on: [pr_share_2024_12]" +
-                           (", confidence: moderate}" if confidence else "}"))
+                           (", confidence: …}" if confidence else "}"))
     rests_on = raw.get("rests_on")
     if not isinstance(rests_on, list) or not rests_on or not all(isinstance(r, str) for r in rests_on):
         raise EditionError(f"{label}: {key}: rests_on must list the fact ids it rests on",
@@ -104,7 +104,7 @@ def _judgment(label: str, key: str, raw, *, confidence: bool) -> Judgment:
     level = raw.get("confidence", "")
     if confidence and not (isinstance(level, str) and level.strip()):
         raise EditionError(f"{label}: {key}: confidence is missing",
-                           "give a level from data/vocabulary/confidence.csv, e.g. confidence: moderate")
+                           "give a level_id of data/vocabulary/confidence.csv")
     return Judgment(_text(label, f"{key}.text", raw.get("text")), tuple(r.strip() for r in rests_on),
                     level.strip() if confidence else "")
 
