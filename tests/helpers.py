@@ -145,15 +145,32 @@ EVENTS = [["event_id", "date", "kind", "source_id", "quote"],
           ["ev_almaty", "2024-05", "talks", "src_a", "Talks resumed in Almaty in May 2024."],
           ["ev_border", "2024-06", "meeting", "src_a", "The border commissions met in June 2024."]]
 
+# Renders with the real engines too (real kernels + pandoc/Typst on a tiny project: seconds).
+TINY_BRIEF = """---
+title: "Tiny"
+short-title: "Tiny"
+subtitle: "A test brief"
+author: "Test desk"
+lang: en
+---
+
+## Summary
+
+{{< embed _executed/alpha.ipynb#alpha-summary >}}
+
+{{< embed _executed/gamma.ipynb#gamma-summary >}}
+"""
+
 # name -> (parameters it declares, tables it reads)
 NOTEBOOKS = {"alpha": (("as_of", "since"), ("events",)),
              "beta": (("as_of", "period"), ("sources",)),
              "gamma": (("as_of", "mediators"), ("events", "sources"))}
 
 
-def make_notebook(parameters, reads) -> nbformat.NotebookNode:
+def make_notebook(name, parameters, reads) -> nbformat.NotebookNode:
     params = new_code_cell("\n".join(f"{p} = None" for p in parameters), metadata={"tags": ["parameters"]})
-    body = new_code_cell("#| label: tbl-x\nprint('hello')")
+    body = new_code_cell(f"#| label: {name}-summary\nfrom IPython.display import display\n"
+                         f"display({{'text/markdown': f'Notebook {name}, as of {{as_of}}.'}}, raw=True)")
     nb = new_notebook(cells=[new_markdown_cell("# A notebook"), params, body],
                       metadata={"brief": {"reads": list(reads)},
                                 "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
@@ -172,10 +189,10 @@ def make_tiny_project(root: Path) -> Path:
     (root / "seeds" / "a.txt").write_text(SEED, encoding="utf-8")
     (root / "notebooks").mkdir()
     for name, (parameters, reads) in NOTEBOOKS.items():
-        nbformat.write(make_notebook(parameters, reads), str(root / "notebooks" / f"{name}.ipynb"))
+        nbformat.write(make_notebook(name, parameters, reads), str(root / "notebooks" / f"{name}.ipynb"))
     (root / "editions").mkdir()
     (root / "editions" / "2024-05.yml").write_text('title: "May"\nas_of: 2024-05-31\n', encoding="utf-8")
-    (root / "brief.qmd").write_text("---\ntitle: Tiny\n---\n\nHello.\n", encoding="utf-8")
+    (root / "brief.qmd").write_text(TINY_BRIEF, encoding="utf-8")
     (root / "_quarto.yml").write_text("project:\n  type: default\n", encoding="utf-8")
     (root / "requirements.lock").write_text("# nothing\n", encoding="utf-8")
     (root / "reports").mkdir()

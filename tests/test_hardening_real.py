@@ -21,7 +21,7 @@ def sleeping_project(root: Path) -> Path:
     make_tiny_project(root)
     path = root / "notebooks" / "alpha.ipynb"
     nb = nbformat.read(path, as_version=4)
-    nb.cells[-1].source = "#| label: tbl-x\nimport time\ntime.sleep(120)"
+    nb.cells[-1].source = "#| label: alpha-summary\nimport time\ntime.sleep(120)"
     nbformat.write(nb, str(path))
     return root
 

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from brief.cli import main
 
-from .helpers import FakeExecutor, FakeRenderer, make_tiny_project, read_rows, reports_digest, write_rows
+from .helpers import FakeExecutor, FakeRenderer, make_tiny_project, read_rows, reports_digest, tree_digest, write_rows
 from .test_safe_yaml import BOMB
 
 SECRET = "TOPSECRET-do-not-print"
@@ -44,6 +44,11 @@ def tiny(tmp_path, monkeypatch):
 def brief(*args: str):
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.stderr, result.stdout
+
+
+def outside_the_cache(folder):
+    """Every file under ``folder`` but the build's cache (a validation stamp may be written before a refusal)."""
+    return {k: v for k, v in tree_digest(folder).items() if "/.brief-cache/" not in f"/{k}"}
 
 
 # --------------------------------------------------------------------------- edits used by the cases
@@ -157,6 +162,15 @@ CASES = [
     ("edition file symlinked outside", edit_all(write("../outside.yml", "as_of: 2024-05-31\n"),
                                                 symlink("editions/2024-05.yml", "outside.yml")),
      ["editions"], 2, r"^error: edition file 'editions/2024-05\.yml' lies outside the project"),
+    ("a parameter that is a path", nothing, ["build", "-p", "as_of=../../etc"], 2,
+     r"^error: parameter as_of: '\.\./\.\./etc' is not a date"),
+    ("a date written with slashes", nothing, ["build", "-p", "since=2024/01/01"], 2,
+     r"^error: parameter since: '2024/01/01' is not a date"),
+    ("an edition that is a path", nothing, ["build", "--edition", "../outside"], 2,
+     r"^error: '\.\./outside' is not a valid edition name"),
+    ("an edition with a separator", nothing, ["build", "--edition", "a/b"], 2, r"^error: 'a/b' is not a valid edition"),
+    ("a corrupted notebook is named before any kernel starts", write("notebooks/alpha.ipynb", '{"cells": ['),
+     ["build", "-p", "period=month"], 1, r"^error: notebooks/alpha\.ipynb is not a readable notebook"),
     ("params file outside the project", nothing, ["build", "--params", "/etc/passwd"], 2,
      r"^error: parameters file '/etc/passwd' lies outside the project"),
     ("resource path with a NUL", set_resource("events", "path", "events.csv\x00.txt"), ["validate"], 1,
@@ -261,6 +275,7 @@ CASES = [
 def test_user_error_is_one_line_with_a_fix_and_reports_stay_intact(tiny, edit, argv, code, message):
     edit(tiny)
     before = reports_digest(tiny)
+    around = outside_the_cache(tiny.parent)
     exit_code, stderr, stdout = brief(*argv)
     lines = stderr.strip().splitlines()
     assert exit_code == code, stderr
@@ -274,6 +289,7 @@ def test_user_error_is_one_line_with_a_fix_and_reports_stay_intact(tiny, edit, a
     assert "\x1b" not in stderr and "\x00" not in stderr and "\u202e" not in stderr
     assert SECRET not in stderr + stdout and PASSWD_MARK not in stderr + stdout
     assert reports_digest(tiny) == before
+    assert outside_the_cache(tiny.parent) == around  # nothing written anywhere else either
 
 
 def test_the_cases_cover_every_class():

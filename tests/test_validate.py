@@ -192,7 +192,7 @@ LINE = re.compile(r"^data/([a-z_]+/)?[a-z_]+\.(csv|json):\d+:[A-Za-z_+\-]+: .+ \
 TABLES = ["progress", "meetings", "events", "chain_edges", "chain_status", "sources"]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(table=st.sampled_from(TABLES), row=st.integers(0, 6), col=st.integers(0, 9),
        value=st.text(max_size=12), mode=st.sampled_from(["cell", "drop_line", "bytes"]))
 def test_random_corruption_gives_clean_errors(tmp_path_factory, table, row, col, value, mode):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -352,6 +353,8 @@ def run_notebooks(plan: Plan, executed_dir: Path, executor: Executor | None, pro
     stopping = threading.Event()  # set on Ctrl-C: notebooks stopped then are not "failed"
 
     def run(spec: NotebookSpec) -> None:
+        if stopping.is_set():
+            return
         output = executed_dir / f"{spec.name}.ipynb"
         progress.notebook(spec.name, "running")
         try:
@@ -372,16 +375,15 @@ def run_notebooks(plan: Plan, executed_dir: Path, executor: Executor | None, pro
 def _run_all(run: Callable, items: list, jobs: int, stopping: threading.Event | None = None) -> None:
     """``run`` each item on ``jobs`` threads; Ctrl-C stops the kernels at once instead of waiting."""
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(items) or 1)))
+    futures = []
     try:
-        futures = [pool.submit(run, item) for item in items]
+        futures += [pool.submit(run, item) for item in items]
         wait(futures)
     except BaseException:
-        from .execute import stop_kernels
-
         if stopping is not None:
             stopping.set()
-        stop_kernels()
         pool.shutdown(wait=False, cancel_futures=True)
+        _stop_kernels_until_idle(futures)
         raise
     pool.shutdown()
     errors = [f.exception() for f in futures if f.exception() is not None]
@@ -389,6 +391,20 @@ def _run_all(run: Callable, items: list, jobs: int, stopping: threading.Event | 
         raise errors[0]
     if errors:
         raise BriefError("\n".join(str(e) for e in errors), "fix the notebooks above and build again")
+
+
+def _stop_kernels_until_idle(futures: list) -> None:
+    """Kill the kernels now, and any a worker starts while it notices the stop (in the background)."""
+    from .execute import stop_kernels
+
+    stop_kernels()
+
+    def reap() -> None:
+        while not all(f.done() for f in futures):
+            stop_kernels()
+            time.sleep(0.2)
+
+    threading.Thread(target=reap, daemon=True, name="stop-kernels").start()
 
 
 # --------------------------------------------------------------------------- render

@@ -29,9 +29,13 @@ class BriefGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # --help and the like: click handles them itself
         except KeyboardInterrupt:
-            logging.disable(logging.CRITICAL)  # kernels were killed: their clients' complaints are noise now
+            # The build has removed its staging and killed its kernels; worker threads still winding
+            # down must neither print nor keep the process alive.
+            logging.disable(logging.CRITICAL)
             click.echo("interrupted: nothing was published; reports/ is as it was", err=True)
-            sys.exit(130)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
         except Exception as err:
             if os.environ.get("BRIEF_DEBUG"):
                 raise
