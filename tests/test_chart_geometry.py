@@ -125,7 +125,8 @@ def test_chain_cards_and_links_collide_with_nothing(ctx, width):
 def test_every_chart_fits_its_width_and_is_deterministic(ctx):
     """Nothing (title, labels, axis, note) makes a chart wider than the page or the phone: a wider chart
     would be scaled down, and its text with it."""
-    for make in (charts.progress_chart, charts.cadence_chart, charts.timeline_chart, charts.chain_chart):
+    for make in (charts.progress_chart, charts.cadence_chart, charts.timeline_chart, charts.chain_chart,
+                 charts.map_chart):
         figure = make(ctx)
         for chart, width in ((figure.chart, theme.WIDTH), (figure.narrow, theme.PHONE_WIDTH)):
             assert chart is not None, make.__name__

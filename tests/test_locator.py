@@ -57,9 +57,22 @@ def figure(places: pd.DataFrame | None = None, **kwargs):
     return locator.locator_map(places, citations(), track_labels(places), track_colours(places), **kwargs)
 
 
-def layout(places: pd.DataFrame | None = None):
+def layout(places: pd.DataFrame | None = None, width: float = locator.MAP_WIDTH):
     places = read_places() if places is None else places
-    return locator.layout(places, citations(), track_labels(read_places()), track_colours(read_places()))
+    return locator.layout(places, citations(), track_labels(read_places()), track_colours(read_places()), width)
+
+
+WIDTHS = (locator.MAP_WIDTH, locator.PHONE_MAP_WIDTH)
+
+
+def crowded() -> pd.DataFrame:
+    """The places plus a dozen dots with long labels packed around one town: more than fit."""
+    places = read_places()
+    dot = places[places["marker"] == "true"].iloc[[0]]
+    extra = [dot.assign(place_id=f"crowd_{i}", label=f"A place with a long name, number {i}", country="",
+                        lat=f"{40.8 + 0.15 * (i % 4):.2f}", lon=f"{44.9 + 0.18 * (i // 4):.2f}")
+             for i in range(12)]
+    return pd.concat([places, *extra], ignore_index=True)
 
 
 @pytest.fixture(scope="module")
@@ -246,10 +259,13 @@ def test_svg_and_png_render(spec, tmp_path):
 
 # --- labels ----------------------------------------------------------------------------------------
 
-def test_label_boxes_collide_with_nothing():
-    lay = layout()
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("crowd", [False, True], ids=["places", "crowded"])
+def test_label_boxes_collide_with_nothing(width, crowd):
+    places = crowded() if crowd else read_places()
+    lay = layout(places, width)
     boxes = [label.box for label in lay.labels]
-    assert len(lay.labels) >= len(read_places())
+    assert len(lay.labels) >= len(places)
     for a, b in itertools.combinations(lay.labels, 2):
         assert not a.box.overlaps(b.box), (a.lines, b.lines)
     for label in lay.labels:
@@ -262,10 +278,36 @@ def test_label_boxes_collide_with_nothing():
     assert len(boxes) == len(set(boxes))
 
 
-def test_every_place_with_a_dot_or_line_has_its_label_near_it():
-    lay = layout()
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("crowd", [False, True], ids=["places", "crowded"])
+def test_every_place_has_its_label_or_number_near_it(width, crowd):
+    places = crowded() if crowd else read_places()
+    lay = layout(places, width)
     labelled = {label.place_id for label in lay.labels if label.place_id}
-    assert labelled == set(read_places()["place_id"])
+    assert labelled == set(places["place_id"])
+    numbers = {label.lines[0]: label.place_id for label in lay.labels if label.role == "number"}
+    names = dict(zip(places["place_id"], places["label"], strict=True))
+    assert [(n, names[numbers[n]]) for n, _ in lay.numbered] == lay.numbered  # each number explained
+    rows = locator.key_rows(lay, lay.frame.width)
+    for number, label in lay.numbered:
+        assert {"number", "key"} <= {r["role"] for r in rows if r["text"] in (number, label)
+                                     or r["text"].replace("\n", " ") == label}
+    if crowd:
+        assert lay.numbered  # a dozen long labels around one town cannot all be written out
+
+
+def test_the_phone_map_keeps_every_place_and_moves_the_key_under_it():
+    fig = figure()
+    assert fig.narrow is not None
+    places = read_places()
+    long_names = {t: f"{label} and all around it" for t, label in track_labels(places).items()}
+    phone = locator.layout(places, citations(), long_names, track_colours(places), locator.PHONE_MAP_WIDTH)
+    assert phone.frame.width == locator.PHONE_MAP_WIDTH
+    assert phone.key_below and not phone.swatches  # the key would cover half the small map
+    page = locator.layout(places, citations(), long_names, track_colours(places))
+    assert page.swatches and not page.key_below
+    png = vl_convert.vegalite_to_png(fig.narrow.to_dict(), scale=1)
+    assert int.from_bytes(png[16:20], "big") <= theme.PHONE_WIDTH
 
 
 def test_labels_are_drawn_where_they_were_laid_out(spec):
@@ -319,13 +361,17 @@ BOUNDS = """() => {
 
 
 @pytest.mark.browser
-def test_chromium_draws_the_map_offline_with_no_overlapping_text(spec, tmp_path):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_chromium_draws_the_map_offline_with_no_overlapping_text(width, tmp_path):
     from .browser import open_page
 
+    theme.enable()
+    fig = figure()
+    spec = (fig.chart if width == locator.MAP_WIDTH else fig.narrow).to_dict()
     page_file = tmp_path / "map.html"
     page_file.write_text(PAGE.format(bundle=vl_convert.javascript_bundle(),
                                      spec=json.dumps(spec).replace("<", "\\u003c")), encoding="utf-8")
-    lay = layout()
+    lay = layout(width=width)
     with open_page(page_file) as (page, log):
         page.wait_for_function("window.view !== undefined", timeout=20000)
         items = page.evaluate(BOUNDS)

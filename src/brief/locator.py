@@ -34,13 +34,18 @@ import pandas as pd
 from .charts.common import Figure
 from .charts.text import LINE_HEIGHT, Box, block_height, text_box, text_width, wrap
 from .dates import parse_fuzzy_date
-from .theme import FONT_SIZE, MUTED, TEXT_COLOUR, TITLE_SIZE, WIDTH
+from .theme import FONT_SIZE, MUTED, PHONE_WIDTH, TEXT_COLOUR, TITLE_SIZE, WIDTH
 
 MAP_WIDTH = WIDTH - 16  # the theme's padding is 8 px on each side
+PHONE_MAP_WIDTH = PHONE_WIDTH - 16
 MAX_HEIGHT = 430
+KEY_HEADING = "Negotiation track"
+KEY_SHARE = 0.5  # the key goes in a corner of the map only if it takes at most this share of its width
 PAD_DEGREES = 0.35  # around the places and the countries they lie in
 LABEL_CHARS = 24  # wrap labels to about this many characters a line
 GAP = 3  # pixels kept free around every label box
+REACH = (4, 14, 28)  # pixels between a dot or line and its label, nearest first
+NUMBER_REACH = (2, 8, 16, 26, 38, 52, 68)  # the same for a number (small: it fits closer, and must)
 MARKER_SIZE = 70  # area of a place's dot (px²)
 SEA = "#DCE9F2"
 LAND = "#E4E4E4"
@@ -189,11 +194,13 @@ class Obstacles:
                             for a, b in zip(line, line[1:], strict=False)))
 
 
-def point_candidates(x: float, y: float, lines: Sequence[str], radius: float) -> list[tuple[float, float, str]]:
-    """Label positions around a dot, nearest first: right, left, above, below, then the diagonals."""
+def point_candidates(x: float, y: float, lines: Sequence[str], radius: float,
+                     reach: Sequence[float] = REACH) -> list[tuple[float, float, str]]:
+    """Label positions around a dot, nearest first: right, left, above, below, then the diagonals,
+    at each distance of ``reach`` (pixels beyond ``radius``)."""
     h = block_height(len(lines))
     out = []
-    for d in (radius + 4, radius + 14, radius + 28):
+    for d in (radius + r for r in reach):
         e = d * 0.75
         out += [(x + d, y - h / 2, "left"), (x - d, y - h / 2, "right"), (x, y - d - h, "center"),
                 (x, y + d, "center"), (x + e, y - e - h, "left"), (x + e, y + e, "left"),
@@ -221,12 +228,13 @@ def along(line: Sequence[Point], fraction: float) -> Point:
     return line[-1]
 
 
-def line_candidates(line: Sequence[Point], lines: Sequence[str]) -> list[tuple[float, float, str]]:
+def line_candidates(line: Sequence[Point], lines: Sequence[str],
+                    reach: Sequence[float] = REACH) -> list[tuple[float, float, str]]:
     """Positions beside a drawn line, from its middle outwards."""
     out = []
     for fraction in sorted((i / 20 for i in range(1, 20)), key=lambda f: (abs(f - 0.5), f)):
         x, y = along(line, fraction)
-        out += point_candidates(x, y, lines, 3)
+        out += point_candidates(x, y, lines, 3, reach)
     return out
 
 
@@ -236,7 +244,7 @@ def place_label(options: Iterable[tuple[Sequence[str], Iterable[tuple[float, flo
     also passes ``inside`` if given; the chosen label becomes an obstacle for the next."""
     for lines, candidates in options:
         for x, y, align in candidates:
-            label = Label(tuple(lines), x, y, align, role, place_id)
+            label = Label(tuple(lines), x, y, align, role, place_id, bold=role == "number")
             if obstacles.free(label.box) and (inside is None or inside(label.box)):
                 obstacles.boxes.append(label.box)
                 return label
@@ -368,10 +376,12 @@ class MapLayout:
     markers: list[dict]  # place_id, x, y, colour
     lines: list[dict]  # place_id, points, colour, dashed
     labels: list[Label]
-    swatches: list[dict]  # key entries: x, y, colour, text
+    swatches: list[dict]  # key entries drawn on the map: x, y, colour, text
     scale_bar: dict  # x0, x1, y, km
     focus: tuple[str, ...]  # countries holding a point or area: drawn lighter, framed whole
     visible: tuple[str, ...]
+    key_below: list[tuple[str, str]] = field(default_factory=list)  # (colour, track) when no corner holds the key
+    numbered: list[tuple[str, str]] = field(default_factory=list)  # (number, label) of places labelled by number
 
 
 def _marker_radius() -> float:
@@ -389,17 +399,19 @@ def _corners(width: float, height: float, w: float, h: float) -> list[Point]:
 
 
 def _key(tracks: Sequence[str], track_labels: Mapping[str, str], track_colours: Mapping[str, str],
-         obstacles: Obstacles) -> tuple[list[Label], list[dict]]:
-    """A small key of the track colours in the first free corner (top left first)."""
+         obstacles: Obstacles) -> tuple[list[Label], list[dict]] | None:
+    """A small key of the track colours in the first free corner (top left first); None when it
+    would take more than a corner (a phone) or no corner is free: the key then goes under the map."""
     if not tracks:
         return [], []
-    heading = "Negotiation track"
-    w = max([text_width(heading)] + [16 + text_width(track_labels[t]) for t in tracks])
+    w = max([text_width(KEY_HEADING)] + [16 + text_width(track_labels[t]) for t in tracks])
     h = (len(tracks) + 1) * LINE_HEIGHT + 2
-    for x, y in _corners(obstacles.width, obstacles.height, w, h):
-        if obstacles.free(Box(x, y, x + w, y + h)):
-            break
-    labels = [Label((heading,), x, y, "left", "key-heading")]
+    corner = next((c for c in _corners(obstacles.width, obstacles.height, w, h)
+                   if obstacles.free(Box(c[0], c[1], c[0] + w, c[1] + h))), None)
+    if corner is None or w > obstacles.width * KEY_SHARE:
+        return None
+    x, y = corner
+    labels = [Label((KEY_HEADING,), x, y, "left", "key-heading")]
     labels += [Label((track_labels[t],), x + 16, y + (i + 1) * LINE_HEIGHT, "left", "key")
                for i, t in enumerate(tracks)]
     swatches = [{"x": x + 5, "y": y + (i + 1) * LINE_HEIGHT + FONT_SIZE * 0.6, "colour": track_colours[t],
@@ -410,7 +422,8 @@ def _key(tracks: Sequence[str], track_labels: Mapping[str, str], track_colours: 
 
 def _scale_bar(frame: Frame, obstacles: Obstacles) -> tuple[Label, dict]:
     """A round-number scale bar (true at the map's middle latitude) in the first free bottom corner."""
-    km = max(k for k in (10, 20, 25, 50, 100, 200, 250, 500) if k / frame.km_per_pixel() <= 110)
+    longest = min(110.0, frame.width / 4)
+    km = max((k for k in (10, 20, 25, 50, 100, 200, 250, 500) if k / frame.km_per_pixel() <= longest), default=10)
     length = km / frame.km_per_pixel()
     text = f"{km} km"
     w, h = max(length, text_width(text)), FONT_SIZE * 1.2 + 6
@@ -445,43 +458,72 @@ def _country_label(name: str, rings: list[list[Point]], obstacles: Obstacles, st
     return place_label([(lines, ((x, y - h / 2, "center") for x, y in cells))], obstacles, "country", inside=inside)
 
 
-def _place_labels(places: Sequence[Place], markers: Sequence[dict], lines: Sequence[dict],
-                  frame: Frame, obstacles: Obstacles, sides: Mapping[str, list[list[Point]]]) -> list[Label]:
-    """Labels in order of how far they may stray: dots, then areas, then lines (which may be labelled
-    anywhere along their length). A line drawn along one side of a border is labelled on that side
-    (``sides``: place id → pixel rings of that country) when there is room. A label that finds no
-    free spot keeps its first position (the layout test then fails loudly)."""
-    at = {m["place_id"]: (m["x"], m["y"]) for m in markers}
-    longest = {}
+@dataclass(frozen=True)
+class _Anchors:
+    """Where each place can be labelled: beside its dot, along its longest line, or over its area."""
+
+    dots: Mapping[str, Point]
+    lines: Mapping[str, list[Point]]
+    frame: Frame
+    reach: Sequence[float]  # how far from a dot or line its label may sit
+
+    def candidates(self, p: Place, lines: Sequence[str], reach: Sequence[float] | None = None
+                   ) -> list[tuple[float, float, str]]:
+        if p.place_id in self.dots:
+            return point_candidates(*self.dots[p.place_id], lines, _marker_radius(), reach or self.reach)
+        if p.place_id in self.lines:
+            return line_candidates(self.lines[p.place_id], lines, reach or self.reach)
+        return area_candidates(*self.frame.xy(p.anchor), lines)
+
+    def is_area(self, p: Place) -> bool:
+        return p.place_id not in self.dots and p.place_id not in self.lines
+
+
+def _anchors(markers: Sequence[dict], lines: Sequence[dict], frame: Frame) -> _Anchors:
+    longest: dict[str, list[Point]] = {}
     for line in lines:
         if line["place_id"] not in longest or len(line["points"]) > len(longest[line["place_id"]]):
             longest[line["place_id"]] = line["points"]
-    order = ([p for p in places if p.place_id in at] + [p for p in places if p.anchor and not p.marker]
-             + [p for p in places if p.place_id in longest])
-    labels = []
+    # On a small map a label far from its feature is read as another's: better a number.
+    reach = REACH if frame.width >= MAP_WIDTH else REACH[:2]
+    return _Anchors({m["place_id"]: (m["x"], m["y"]) for m in markers}, longest, frame, reach)
+
+
+def _place_labels(places: Sequence[Place], anchors: _Anchors, obstacles: Obstacles,
+                  sides: Mapping[str, list[list[Point]]]) -> tuple[list[Label], list[tuple[str, str]]]:
+    """Labels in order of how far they may stray: dots, then areas, then lines (which may be labelled
+    anywhere along their length). A line drawn along one side of a border is labelled on that side
+    (``sides``: place id → pixel rings of that country) when there is room. A place whose label
+    finds no free spot is marked with a number instead, explained under the map; a number that
+    finds none either keeps its first position (the layout test then fails loudly).
+
+    Returns the labels and the (number, label) of the places marked by number."""
+    order = ([p for p in places if p.place_id in anchors.dots] + [p for p in places if anchors.is_area(p)]
+             + [p for p in places if p.place_id in anchors.lines])
+    labels, numbered = [], []
     for p in order:
-        area = p.place_id not in at and p.place_id not in longest
+        area = anchors.is_area(p)
         # Wide lines first beside dots and lines; compact blocks first for areas, which they should fit in.
         widths = (LABEL_CHARS * 2 // 3, LABEL_CHARS // 2, LABEL_CHARS) if area else \
             (LABEL_CHARS, LABEL_CHARS * 2 // 3, LABEL_CHARS // 2)
         texts = list(dict.fromkeys(tuple(wrap(p.label, text_width("n") * chars)) for chars in widths))
-        if p.place_id in at:
-            options = [(t, point_candidates(*at[p.place_id], t, _marker_radius())) for t in texts]
-        elif p.place_id in longest:
-            options = [(t, line_candidates(longest[p.place_id], t)) for t in texts]
-        else:
-            options = [(t, area_candidates(*frame.xy(p.anchor), t)) for t in texts]
+        options = [(t, anchors.candidates(p, t)) for t in texts]
         role = "area" if area else "place"
         side = sides.get(p.place_id)
         label = side and place_label(options, obstacles, role, p.place_id, inside=lambda box, side=side: contains(
             side, ((box.left + box.right) / 2, (box.top + box.bottom) / 2)))
         label = label or place_label(options, obstacles, role, p.place_id)
         if label is None:
-            x, y, align = options[0][1][0]
-            label = Label(options[0][0], x, y, align, role, p.place_id)
-            obstacles.boxes.append(label.box)
+            number = (str(len(numbered) + 1),)
+            numbered.append((number[0], p.label))
+            label = place_label([(number, anchors.candidates(p, number, NUMBER_REACH))], obstacles, "number",
+                                p.place_id)
+            if label is None:
+                x, y, align = anchors.candidates(p, number)[0]
+                label = Label(number, x, y, align, "number", p.place_id, bold=True)
+                obstacles.boxes.append(label.box)
         labels.append(label)
-    return labels
+    return labels, numbered
 
 
 def _check_countries(places: Sequence[Place], rings: Mapping[str, list[list[Point]]]) -> None:
@@ -508,54 +550,90 @@ def _lonlat_lines(places: Sequence[Place], rings: Mapping[str, list[list[Point]]
     return out
 
 
-def layout(places: pd.DataFrame, citations: Mapping[str, str], track_labels: Mapping[str, str],
-           track_colours: Mapping[str, str]) -> MapLayout:
-    """Project the base map and the places, then place every label clear of the others.
-
-    Raises ``ValueError`` naming the row for a bad geometry, and when there is no place to draw
-    (a locator map of nothing has no frame; show a "no data" panel instead)."""
+def _checked_places(places: pd.DataFrame, citations: Mapping[str, str], track_labels: Mapping[str, str],
+                    track_colours: Mapping[str, str]) -> list[Place]:
     rows = read_places(places, citations, track_labels)
     if not rows:
         raise ValueError("no places to draw on the locator map")
     missing = sorted({t for p in rows for t in p.tracks} - set(track_colours))
     if missing:
         raise ValueError(f"no colour given for track(s) {', '.join(missing)}")
-    rings = country_rings(basemap())
-    _check_countries(rows, rings)
-    lonlat = _lonlat_lines(rows, rings)
+    return rows
+
+
+@dataclass(frozen=True)
+class _Base:
+    """The projected base map: the frame, the countries in view (pixel rings) and the focus."""
+
+    frame: Frame
+    focus: tuple[str, ...]
+    visible: tuple[str, ...]
+    rings: Mapping[str, list[list[Point]]]  # every country, lon/lat
+    px_rings: Mapping[str, list[list[Point]]]  # the visible ones, in pixels
+
+    def countries(self) -> list[dict]:
+        return [{"type": "Feature", "properties": {"name": name, "fill": FOCUS_LAND if name in self.focus else LAND},
+                 "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring]
+                                                                 for ring in self.px_rings[name]]}}
+                for name in self.visible]
+
+
+def _project(rows: Sequence[Place], lonlat: Mapping[str, list[list[Point]]], rings, width: float) -> _Base:
     focus = tuple(sorted({_country_of(rings, p.anchor) for p in rows if p.anchor} - {""}))
     frame = frame_around([p.anchor for p in rows if p.anchor]
                          + [pt for lines in lonlat.values() for line in lines for pt in line]
-                         + [pt for name in focus for ring in rings[name] for pt in ring])
+                         + [pt for name in focus for ring in rings[name] for pt in ring], width=width)
     visible = tuple(name for name in sorted(rings) if _visible(rings[name], frame))
-    px_rings = {name: [_pixels(frame, ring) for ring in rings[name]] for name in visible}
-    countries = [{"type": "Feature", "properties": {"name": name, "fill": FOCUS_LAND if name in focus else LAND},
-                  "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring] for ring in px_rings[name]]}}
-                 for name in visible]
+    return _Base(frame, focus, visible, rings, {name: [_pixels(frame, ring) for ring in rings[name]]
+                                                for name in visible})
 
+
+def _features(rows: Sequence[Place], base: _Base, lonlat: Mapping[str, list[list[Point]]],
+              track_colours: Mapping[str, str]) -> tuple[list[dict], list[dict]]:
+    """The markers (dots) and lines in pixels, each in its first track's colour."""
     def colour(p: Place) -> str:
         return track_colours[p.tracks[0]] if p.tracks else NO_TRACK
 
-    markers = [{"place_id": p.place_id, "colour": colour(p), **dict(zip("xy", _pixels(frame, [p.anchor])[0],
-                                                                       strict=True))}
+    markers = [{"place_id": p.place_id, "colour": colour(p),
+                **dict(zip("xy", _pixels(base.frame, [p.anchor])[0], strict=True))}
                for p in rows if p.anchor and p.marker]
     lines = []
     for p in rows:
         for line in lonlat.get(p.place_id, []):
-            points = _pixels(frame, line)
+            points = _pixels(base.frame, line)
             if p.border:
-                side = px_rings.get(p.border[0]) or [_pixels(frame, r) for r in rings[p.border[0]]]
+                side = base.px_rings.get(p.border[0]) or [_pixels(base.frame, r) for r in base.rings[p.border[0]]]
                 points = [tuple(round(v, 1) for v in q) for q in offset_line(points, BAND_OFFSET, side)]
             lines.append({"place_id": p.place_id, "points": points, "colour": colour(p), "dashed": bool(p.path)})
-    obstacles = Obstacles(frame.width, frame.height, [_marker_box(m["x"], m["y"]) for m in markers],
+    return markers, lines
+
+
+def layout(places: pd.DataFrame, citations: Mapping[str, str], track_labels: Mapping[str, str],
+           track_colours: Mapping[str, str], width: float = MAP_WIDTH) -> MapLayout:
+    """Project the base map and the places ``width`` pixels wide, then place every label clear of
+    the others: the track key in a corner (or under the map), the scale bar, the places (by number
+    where a label does not fit) and the country names that fit.
+
+    Raises ``ValueError`` naming the row for a bad geometry, and when there is no place to draw
+    (a locator map of nothing has no frame; show a "no data" panel instead)."""
+    rows = _checked_places(places, citations, track_labels, track_colours)
+    rings = country_rings(basemap())
+    _check_countries(rows, rings)
+    lonlat = _lonlat_lines(rows, rings)
+    base = _project(rows, lonlat, rings, width)
+    markers, lines = _features(rows, base, lonlat, track_colours)
+    obstacles = Obstacles(base.frame.width, base.frame.height, [_marker_box(m["x"], m["y"]) for m in markers],
                           [line["points"] for line in lines])
     present = [t for t in track_labels if any(t in p.tracks for p in rows)]
-    key_labels, swatches = _key(present, track_labels, track_colours, obstacles)
-    scale_label, scale = _scale_bar(frame, obstacles)
-    sides = {p.place_id: px_rings[p.border[0]] for p in rows if p.border and p.border[0] in px_rings}
-    labels = key_labels + [scale_label] + _place_labels(rows, markers, lines, frame, obstacles, sides)
-    labels += [c for c in (_country_label(name, px_rings[name], obstacles) for name in visible) if c]
-    return MapLayout(frame, rows, countries, markers, lines, labels, swatches, scale, focus, visible)
+    key = _key(present, track_labels, track_colours, obstacles)
+    scale_label, scale = _scale_bar(base.frame, obstacles)
+    sides = {p.place_id: base.px_rings[p.border[0]] for p in rows if p.border and p.border[0] in base.px_rings}
+    place_labels, numbered = _place_labels(rows, _anchors(markers, lines, base.frame), obstacles, sides)
+    labels = (key[0] if key else []) + [scale_label] + place_labels
+    labels += [c for c in (_country_label(name, base.px_rings[name], obstacles) for name in base.visible) if c]
+    return MapLayout(base.frame, rows, base.countries(), markers, lines, labels, key[1] if key else [], scale,
+                     base.focus, base.visible, [] if key else [(track_colours[t], track_labels[t]) for t in present],
+                     numbered)
 
 
 # --- the chart ------------------------------------------------------------------------------------
@@ -565,9 +643,10 @@ LABEL_STYLES = {
     "place": (TEXT_COLOUR, "normal", "normal", True),
     "area": ("#444444", "italic", "normal", True),
     "country": (MUTED, "normal", "normal", False),
-    "key-heading": (MUTED, "normal", "normal", False),
-    "key": (TEXT_COLOUR, "normal", "normal", False),
+    "key-heading": (MUTED, "normal", "normal", True),
+    "key": (TEXT_COLOUR, "normal", "normal", True),
     "scale": (TEXT_COLOUR, "normal", "normal", False),
+    "number": (TEXT_COLOUR, "normal", "bold", True),
 }
 PX = {"type": "quantitative"}  # pixel positions: the identity projection draws them as given
 
@@ -714,9 +793,65 @@ def _footer(note: str, width: float) -> alt.Chart:
     ).encode(x=alt.value(0), y=alt.value(0), text="note:N").properties(width=width, height=LINE_HEIGHT * len(lines))
 
 
+NUMBER_INDENT = 22  # pixels from a numbered note's number to its text
+
+
+def key_rows(lay: MapLayout, width: float) -> list[dict]:
+    """The key under the map, one text block per row from the top: the track colours when no corner
+    of the map held them, then what each number on the map marks (wrapped with a hanging indent)."""
+    rows, y = [], 0.0
+    if lay.key_below:
+        rows.append({"x": 0, "y": y, "text": KEY_HEADING, "role": "key-heading", "colour": ""})
+        y += LINE_HEIGHT
+        for colour, label in lay.key_below:
+            lines = wrap(label, width - 16)
+            rows.append({"x": 16, "y": y, "text": "\n".join(lines), "role": "key", "colour": colour})
+            y += LINE_HEIGHT * len(lines)
+        y += 4
+    for number, label in lay.numbered:
+        lines = wrap(label, width - NUMBER_INDENT)
+        rows.append({"x": 0, "y": y, "text": number, "role": "number", "colour": ""})
+        rows.append({"x": NUMBER_INDENT, "y": y, "text": "\n".join(lines), "role": "key", "colour": ""})
+        y += LINE_HEIGHT * len(lines)
+    return rows
+
+
+def _key_chart(lay: MapLayout, width: float) -> alt.LayerChart | None:
+    """The key under the map (see :func:`key_rows`), or None when everything is on the map."""
+    rows = key_rows(lay, width)
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows)
+    px = {"scale": None, "axis": None}
+    layers = []
+    for role, (colour, _, weight, _) in LABEL_STYLES.items():
+        if (frame["role"] == role).any():
+            layers.append(alt.Chart(frame[frame["role"] == role]).mark_text(
+                align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT, fontSize=FONT_SIZE,
+                fontWeight=weight, color=colour).encode(x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), text="text:N"))
+    swatches = frame[frame["colour"] != ""].assign(sx=5.0, sy=lambda f: f["y"] + FONT_SIZE * 0.6)
+    if not swatches.empty:
+        layers.insert(0, alt.Chart(swatches).mark_point(filled=True, size=MARKER_SIZE, shape="circle",
+                                                        opacity=1).encode(
+            x=alt.X("sx:Q", **px), y=alt.Y("sy:Q", **px), fill=alt.Fill("colour:N", scale=None)))
+    height = max(r["y"] + LINE_HEIGHT * len(r["text"].split("\n")) for r in rows)
+    return alt.layer(*layers).properties(width=width, height=height)
+
+
+def _chart(lay: MapLayout, title: str, note: str, description: str) -> alt.VConcatChart:
+    """Title and subtitle, the map, its key if it sits under the map, and the source note."""
+    width = lay.frame.width
+    parts = [map_chart(lay), _key_chart(lay, width), _footer(note, width)]
+    return alt.vconcat(*[p for p in parts if p is not None], spacing=10).properties(
+        title=alt.Title(wrap(title, width, TITLE_SIZE, bold=True), subtitle=wrap(SUBTITLE, width)),
+        description=description)
+
+
 def locator_map(places: pd.DataFrame, citations: Mapping[str, str], track_labels: Mapping[str, str],
                 track_colours: Mapping[str, str], *, title: str | None = None) -> Figure:
-    """The locator map as a ``charts.Figure`` (chart, caption, alt text, source ids).
+    """The locator map as a ``charts.Figure`` (chart, caption, alt text, source ids), laid out for
+    the page and again for a phone (the same 12 px text: labels that do not fit become numbers
+    explained under the map, and the track key moves there).
 
     ``places``: rows of the places table (columns as in ``data/places.schema.json``);
     ``citations``: source_id → short citation; ``track_labels`` / ``track_colours``: track id →
@@ -724,12 +859,11 @@ def locator_map(places: pd.DataFrame, citations: Mapping[str, str], track_labels
     analyst has one (default: what the map shows, counted from the data).
     """
     lay = layout(places, citations, track_labels, track_colours)
+    phone = layout(places, citations, track_labels, track_colours, width=PHONE_MAP_WIDTH)
     sources = tuple(sorted({p.tooltip["source_id"] for p in lay.places}))
     note = f"Sources: {'; '.join(citations.get(s, s) for s in sources)}. {BASEMAP_ATTRIBUTION}"
     description = alt_text(lay, track_labels)
-    chart = alt.vconcat(map_chart(lay), _footer(note, lay.frame.width), spacing=10).properties(
-        title=alt.Title(wrap(title or default_title(lay), lay.frame.width, TITLE_SIZE, bold=True),
-                        subtitle=wrap(SUBTITLE, lay.frame.width)),
-        description=description)
+    title = title or default_title(lay)
     caption = "Locator map: the places the sources tie to the negotiations, coloured by negotiation track."
-    return Figure(chart, caption, description, sources)
+    return Figure(_chart(lay, title, note, description), caption, description, sources,
+                  _chart(phone, title, note, description))
