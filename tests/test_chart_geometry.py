@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import networkx as nx
 import pandas as pd
 import pytest
 import vl_convert
@@ -86,6 +87,8 @@ def test_cadence_labels_collide_with_nothing(ctx, width):
     _, lay = cadence.geometry(ctx, rows, width)
     assert set(lay.labels) == set(rows["meeting_id"])
     assert lay.collisions() == []
+    if width == theme.PHONE_WIDTH:  # labels name the place only: the key names each mediator's colour
+        assert {colour for colour, _ in lay.key} == set(rows["colour"])
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -134,3 +137,17 @@ def test_every_chart_fits_its_width_and_is_deterministic(ctx):
             png = vl_convert.vegalite_to_png(spec, scale=1)
             assert int.from_bytes(png[16:20], "big") <= width, (make.__name__, width)
         assert make(ctx).chart.to_dict() == figure.chart.to_dict()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_chain_with_many_conditions_and_long_names(width):
+    graph = nx.DiGraph()
+    texts = {"deal": ("The comprehensive deal", "Not started"), "treaty": ("Treaty", "Under negotiation · since 2024")}
+    graph.add_edge("treaty", "deal", relation="step")
+    for i in range(9):
+        graph.add_edge(f"c{i}", "treaty", relation="condition")
+        texts[f"c{i}"] = (f"Condition {i} {LONG_WORD if i % 3 == 0 else 'on the border'}", "Open · since Dec 2024")
+    graph.add_edge("c0", "deal", relation="deferred")  # a long link past the treaty's layer
+    lay = chain_layout.layout(graph, texts, common.plot_width(width))
+    assert set(lay.cards) == set(graph) and chain_layout.collisions(lay) == []
+    assert all(card.box.right <= lay.width and card.box.left >= 0 for card in lay.cards.values())

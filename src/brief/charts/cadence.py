@@ -78,7 +78,14 @@ def geometry(ctx: Context, rows: pd.DataFrame, width: float) -> tuple[TimeScale,
     marks = [strip.Item(r.meeting_id, r.format_label, scale.px(r.at),
                         r.place_short if phone else f"{r.place_short}\u00a0· {r.mediator_label}")
              for r in rows.itertuples()]
-    return scale, strip.lay_out(names, marks, plot, label_width=min(220.0, plot / 2), headings_above=phone)
+    lay = strip.lay_out(names, marks, plot, label_width=min(220.0, plot / 2), headings_above=phone)
+    if phone:  # labels name only the place: a key says whose colour is whose
+        key = strip.flow_key(list(dict.fromkeys(zip(rows["colour"], rows["mediator_label"], strict=True))), plot,
+                             lay.height)
+        lay.key = key
+        lay.extra += [block.box for _, block in key]
+        lay.height = max(block.box.bottom for _, block in key) + 4
+    return scale, lay
 
 
 def _strip(rows: pd.DataFrame, scale: TimeScale, lay: strip.Strip) -> alt.LayerChart:
@@ -98,7 +105,23 @@ def _strip(rows: pd.DataFrame, scale: TimeScale, lay: strip.Strip) -> alt.LayerC
         x=alt.X("at:T", scale=scale.scale), y=y, color=colour, tooltip=TOOLTIP)
     labels = label_marks(rows, x=alt.X("label_at:T", scale=scale.scale), y=alt.Y("label_y:Q", scale=None, axis=None),
                          text="label_text:N", tooltip=TOOLTIP)
-    return alt.layer(bars, dots, *labels, row_names(lay)).properties(width=lay.width, height=lay.height)
+    return alt.layer(bars, dots, *labels, row_names(lay), *_key(lay, scale)).properties(width=lay.width,
+                                                                                       height=lay.height)
+
+
+def _key(lay: strip.Strip, scale: TimeScale) -> list[alt.Chart]:
+    """The mediators' colours under the rows (a phone's labels name only the place)."""
+    if not lay.key:
+        return []
+    frame = pd.DataFrame([{"colour": colour, "text": block.text, "at": scale.at(block.x),
+                           "dot_at": scale.at(block.x - strip.SWATCH + 5), "y": block.top,
+                           "dot_y": block.top + theme.FONT_SIZE * 0.6} for colour, block in lay.key])
+    px = {"scale": None, "axis": None}
+    dots = alt.Chart(frame).mark_point(filled=True, size=70, opacity=1).encode(
+        x=alt.X("dot_at:T", scale=scale.scale), y=alt.Y("dot_y:Q", **px), color=alt.Color("colour:N", scale=None))
+    words = alt.Chart(frame).mark_text(align="left", baseline="top").encode(
+        x=alt.X("at:T", scale=scale.scale), y=alt.Y("y:Q", **px), text="text:N")
+    return [dots, words]
 
 
 def _count_frame(ctx: Context, meetings: pd.DataFrame) -> pd.DataFrame:

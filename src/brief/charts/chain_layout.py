@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .text import LINE_HEIGHT, Box, wrap
+from .text import LINE_HEIGHT, Box, text_width, wrap_fit
 
 CARD_PADDING = 6
 ROW_GAP = 28  # vertical room between layers for the links
@@ -146,7 +146,7 @@ def layout(graph: nx.DiGraph, texts: dict[str, tuple[str, str]], width: float) -
                 continue
             title, status = texts[node]
             inner = card_width - 2 * CARD_PADDING
-            built[node] = (x, tuple(wrap(title, inner - TITLE_INDENT, bold=True)), tuple(wrap(status, inner)))
+            built[node] = (x, wrap_fit(title, inner - TITLE_INDENT, bold=True), wrap_fit(status, inner))
             x += card_width + SLOT_GAP
         height = max((len(t) + len(s)) * LINE_HEIGHT + 2 * CARD_PADDING for _, t, s in built.values()) if built \
             else LINE_HEIGHT
@@ -192,9 +192,15 @@ def _links(graph: nx.DiGraph, paths: dict, centres: dict, cards: dict[str, Card]
 
 
 def collisions(result: Layout) -> list[str]:
-    """Every overlap a reader would see: card on card, link through a card it does not connect."""
+    """Every overlap a reader would see: text wider than its card, card on card, link through a card
+    it does not connect."""
     problems = []
     cards = list(result.cards.values())
+    for card in cards:
+        inner = card.box.right - card.box.left - 2 * CARD_PADDING
+        if any(text_width(t, bold=True) > inner - TITLE_INDENT for t in card.title_lines) or \
+                any(text_width(t) > inner for t in card.status_lines):
+            problems.append(f"the text of card {card.node} is wider than the card")
     for i, card in enumerate(cards):
         for other in cards[i + 1:]:
             if card.box.overlaps(other.box):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .text import EDGE, LINE_HEIGHT, Block, Box, block_height, collisions, text_box, text_width, wrap_fit
+from .text import EDGE, LINE_HEIGHT, Block, Box, block_height, collisions, fit, text_box, text_width, wrap_fit
 
 MARK_CLEAR = 7.0  # pixels between a row's line of marks and the nearest label (a dot's radius is 5)
 ROW_GAP = 10.0  # pixels between one row's lowest label and the next row's
@@ -40,6 +40,7 @@ class Strip:
     headings: dict[str, Box] = field(default_factory=dict)  # row name → its box, when written above the row
     labels: dict[str, Block] = field(default_factory=dict)  # item key → its label
     extra: list[Box] = field(default_factory=list)  # other text inside the plot (e.g. an "as of" note)
+    key: list[tuple[str, Block]] = field(default_factory=list)  # a colour key under the rows (flow_key)
 
     def boxes(self) -> list[Box]:
         return [label.box for label in self.labels.values()] + list(self.headings.values()) + self.extra
@@ -105,3 +106,21 @@ def lay_out(rows: Sequence[str], items: Sequence[Item], width: float, *, label_w
         y += above + below + ROW_GAP
     strip.height = y
     return strip
+
+
+SWATCH = 14.0  # pixels from a key entry's colour dot to its text
+KEY_GAP = 14.0  # pixels between two entries of a key on one line
+
+
+def flow_key(entries: Sequence[tuple[str, str]], width: float, top: float) -> list[tuple[str, Block]]:
+    """A colour key under the rows: (colour, text) entries flowing left to right, a new line when
+    the next would pass ``width``; each text as a block, its dot SWATCH pixels to its left."""
+    out, x, y = [], 0.0, top
+    for colour, text in entries:
+        text = fit(text, width - SWATCH)
+        w = SWATCH + text_width(text)
+        if x > 0 and x + w > width:
+            x, y = 0.0, y + LINE_HEIGHT
+        out.append((colour, Block((text,), x + SWATCH, y, "left")))
+        x += w + KEY_GAP
+    return out
