@@ -127,6 +127,7 @@ def test_quarto_html_is_one_offline_file_without_links_to_unpublished_files(quar
     assert [t for t in targets if not t.startswith(("data:", "mailto:", "https://", "http://"))] == []
     assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?//""", text)
     assert "data-notebook" not in text and str(quarto_build) not in text and "/tmp/" not in text
+    assert 'data-label="' in text and 'role="cell"' in text  # tables.lua ran: tables reflow on phones
 
 
 @pytest.mark.browser

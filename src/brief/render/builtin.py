@@ -26,8 +26,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 FONTS = Path(__file__).parent.parent / "fonts"
 READER = "markdown-raw_html-raw_tex-smart+raw_attribute+fenced_divs"
 # Analyst passages as judged for this view; callouts drawn the brief's way; figure/table numbering and
-# references (see each file). Passages run first: a stale passage gains a callout.
-FILTERS = [f"--lua-filter={TEMPLATES / name}" for name in ("passages.lua", "callouts.lua", "crossref.lua")]
+# references; tables that reflow on a phone (see each file). Passages run first: a stale passage gains
+# a callout.
+FILTERS = [f"--lua-filter={TEMPLATES / name}"
+           for name in ("passages.lua", "callouts.lua", "crossref.lua", "tables.lua")]
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
