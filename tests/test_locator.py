@@ -324,7 +324,7 @@ def test_labels_are_drawn_where_they_were_laid_out(spec):
 
     walk(scene)
     for label in layout().labels:
-        assert ("\n".join(label.lines), round(label.x, 1), round(label.y, 1)) in drawn, label.lines
+        assert ("\n".join(label.lines), round(label.x, 1), round(label.top, 1)) in drawn, label.lines
 
 
 def test_src_holds_no_track_id():
@@ -392,7 +392,7 @@ def test_chromium_draws_the_map_offline_with_no_overlapping_text(width, tmp_path
         for s in symbols:
             assert not _overlap(t, s), (t["text"], s["name"])
     # The boxes the layout placed hold what Chromium measured (within a pixel of rounding).
-    boxes = {(round(label.x + origin[0], 1), round(label.y + origin[1], 1)): label.box for label in lay.labels}
+    boxes = {(round(label.x + origin[0], 1), round(label.top + origin[1], 1)): label.box for label in lay.labels}
     for t in texts:
         box = boxes[(round(t["x"], 1), round(t["y"], 1))]
         assert t["x1"] - origin[0] >= box.left - 1 and t["x2"] - origin[0] <= box.right + 1, t

@@ -32,7 +32,7 @@ import altair as alt
 import pandas as pd
 
 from .charts.common import Figure
-from .charts.text import LINE_HEIGHT, Box, block_height, text_box, text_width, wrap
+from .charts.text import LINE_HEIGHT, Block, Box, block_height, text_width, wrap
 from .dates import parse_fuzzy_date
 from .theme import FONT_SIZE, MUTED, PHONE_WIDTH, TEXT_COLOUR, TITLE_SIZE, WIDTH
 
@@ -162,20 +162,11 @@ def frame_around(points: Iterable[Point], max_height: float = MAX_HEIGHT, width:
 # --- label placement --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Label:
-    """One text block: Vega draws ``lines`` at (x, y) with baseline top and this alignment."""
+class Label(Block):
+    """A text block of the map (drawn from its top at ``x``, ``top``), styled by its ``role``."""
 
-    lines: tuple[str, ...]
-    x: float
-    y: float
-    align: str
-    role: str  # a key of LABEL_STYLES: how it is styled
+    role: str = "place"  # a key of LABEL_STYLES: how it is styled
     place_id: str = ""
-    bold: bool = False
-
-    @property
-    def box(self) -> Box:
-        return text_box(self.lines, self.x, self.y, self.align, bold=self.bold, what="\n".join(self.lines))
 
 
 @dataclass
@@ -244,7 +235,7 @@ def place_label(options: Iterable[tuple[Sequence[str], Iterable[tuple[float, flo
     also passes ``inside`` if given; the chosen label becomes an obstacle for the next."""
     for lines, candidates in options:
         for x, y, align in candidates:
-            label = Label(tuple(lines), x, y, align, role, place_id, bold=role == "number")
+            label = Label(tuple(lines), x, y, align, bold=role == "number", role=role, place_id=place_id)
             if obstacles.free(label.box) and (inside is None or inside(label.box)):
                 obstacles.boxes.append(label.box)
                 return label
@@ -411,8 +402,8 @@ def _key(tracks: Sequence[str], track_labels: Mapping[str, str], track_colours: 
     if corner is None or w > obstacles.width * KEY_SHARE:
         return None
     x, y = corner
-    labels = [Label((KEY_HEADING,), x, y, "left", "key-heading")]
-    labels += [Label((track_labels[t],), x + 16, y + (i + 1) * LINE_HEIGHT, "left", "key")
+    labels = [Label((KEY_HEADING,), x, y, "left", role="key-heading")]
+    labels += [Label((track_labels[t],), x + 16, y + (i + 1) * LINE_HEIGHT, "left", role="key")
                for i, t in enumerate(tracks)]
     swatches = [{"x": x + 5, "y": y + (i + 1) * LINE_HEIGHT + FONT_SIZE * 0.6, "colour": track_colours[t],
                  "text": track_labels[t]} for i, t in enumerate(tracks)]
@@ -431,7 +422,7 @@ def _scale_bar(frame: Frame, obstacles: Obstacles) -> tuple[Label, dict]:
     x, y = next((c for c in corners[2:] + corners[:2] if obstacles.free(Box(c[0], c[1], c[0] + w, c[1] + h))),
                 corners[2])
     obstacles.boxes.append(Box(x, y, x + w, y + h))
-    return (Label((text,), x + length / 2, y, "center", "scale"),
+    return (Label((text,), x + length / 2, y, "center", role="scale"),
             {"x0": x, "x1": x + length, "y": y + h - 1, "km": km})
 
 
@@ -520,7 +511,7 @@ def _place_labels(places: Sequence[Place], anchors: _Anchors, obstacles: Obstacl
                                 p.place_id)
             if label is None:
                 x, y, align = anchors.candidates(p, number)[0]
-                label = Label(number, x, y, align, "number", p.place_id, bold=True)
+                label = Label(number, x, y, align, bold=True, role="number", place_id=p.place_id)
                 obstacles.boxes.append(label.box)
         labels.append(label)
     return labels, numbered
@@ -663,7 +654,7 @@ def _label_layers(lay: MapLayout, tips: Mapping[str, dict]) -> list[alt.Chart]:
     layers = []
     for role, (colour, style, weight, halo) in LABEL_STYLES.items():
         for align in ("left", "center", "right"):
-            rows = [{"text": "\n".join(lb.lines), "x": lb.x, "y": lb.y, **tips.get(lb.place_id, {}),
+            rows = [{"text": "\n".join(lb.lines), "x": lb.x, "y": lb.top, **tips.get(lb.place_id, {}),
                      "name": tips.get(lb.place_id, {}).get("name", lb.lines[0].title())}
                     for lb in lay.labels if lb.role == role and lb.align == align]
             if not rows:

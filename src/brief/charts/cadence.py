@@ -32,7 +32,7 @@ from .common import (
     source_names,
     window_label,
 )
-from .text import LINE_HEIGHT, Box, text_box
+from .text import LINE_HEIGHT
 
 NO_MEDIATOR_LABEL = "no mediator named"
 
@@ -78,7 +78,7 @@ def geometry(ctx: Context, rows: pd.DataFrame, width: float) -> tuple[TimeScale,
     marks = [strip.Item(r.meeting_id, r.format_label, scale.px(r.at),
                         r.place_short if phone else f"{r.place_short}\u00a0· {r.mediator_label}")
              for r in rows.itertuples()]
-    lay = strip.lay_out(names, marks, plot, label_width=min(220.0, plot / 2), headings_above=phone)
+    lay = strip.lay_out(names, marks, plot, label_width=min(220.0, plot / 2), headings_above=phone, top=6)
     if phone:  # labels name only the place: a key says whose colour is whose
         key = strip.flow_key(list(dict.fromkeys(zip(rows["colour"], rows["mediator_label"], strict=True))), plot,
                              lay.height)
@@ -153,11 +153,6 @@ def _counts(ctx: Context, meetings: pd.DataFrame, scale: TimeScale) -> alt.Layer
     heading = alt.Chart(pd.DataFrame({"text": [f"Meetings per {ctx.params.period}"]})).mark_text(
         align="left", baseline="top", color=theme.MUTED_COLOUR).encode(x=alt.value(0), y=alt.value(0), text="text:N")
     return alt.layer(bars, numbers, heading).properties(width=scale.width, height=COUNTS_HEIGHT)
-
-
-def counts_heading_box(ctx: Context) -> Box:
-    text = f"Meetings per {ctx.params.period}"
-    return text_box([text], 0, 0, "left", what=text)
 
 
 def cadence_chart(ctx: Context) -> Figure:

@@ -92,15 +92,15 @@ class TimeScale:
                                                                                            * 86400))
         return moment.isoformat()
 
-    def axis(self, title: str | None = None) -> alt.Axis:
+    def axis(self, title: str | None = None, grid: bool = True) -> alt.Axis:
         """Date ticks sized to the span and the width: years for long spans, quarters or months
         otherwise; the end labels flush with the plot, so no label hangs past the chart's width."""
         slots = max(2, int(self.width // 70))  # a "%b %Y" label needs about 70 px
         if self.days > 900:
-            return alt.Axis(title=title, format="%Y", labelOverlap=True, labelFlush=True,
+            return alt.Axis(title=title, format="%Y", labelOverlap=True, labelFlush=True, grid=grid,
                             tickCount={"interval": "year", "step": max(1, self.days // 365 // slots + 1)})
         step = next((s for s in (1, 2, 3, 6) if self.days / 30.4 / s <= slots), 12)
-        return alt.Axis(title=title, format="%b %Y", labelOverlap=True, labelFlush=True,
+        return alt.Axis(title=title, format="%b %Y", labelOverlap=True, labelFlush=True, grid=grid,
                         tickCount={"interval": "month", "step": step})
 
 

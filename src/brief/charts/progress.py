@@ -174,7 +174,8 @@ def _place(points: pd.DataFrame, markers: pd.DataFrame, scale: TimeScale, left: 
 def _layers(points: pd.DataFrame, geo: Geometry, metrics: list[str]) -> list[alt.Chart]:
     """Periods, joins, points and their labels, key-event rules and notes, and the heading."""
     scale, markers = geo.scale, geo.events
-    x, x_at = alt.X("at:T", scale=scale.scale, axis=scale.axis()), alt.X("label_at:T", scale=scale.scale)
+    # Shares are read across (grid lines at each quarter of the whole); dates from the axis.
+    x, x_at = alt.X("at:T", scale=scale.scale, axis=scale.axis(grid=False)), alt.X("label_at:T", scale=scale.scale)
     y = alt.Y("share_pct:Q", scale=alt.Scale(domain=[0, 100], range=[geo.height, geo.top]),
               axis=alt.Axis(title=None, values=list(SHARE_TICKS), tickSize=5, labelPadding=3))
     px = alt.Y("label_y:Q", scale=None, axis=None)
