@@ -1,7 +1,7 @@
 """The PDF's layout as a typesetter would check it, on the default build and every committed edition of
-the fixture project: no page but the last more than a fifth blank, no heading at the foot of a page, no
-table row split across pages, every table's caption above its table and on the same page (where the
-HTML puts it). Page images of every PDF are left in test-artifacts/pdf-layout/ to look at.
+the fixture project: no page but the last more than a fifth blank, figures in their numbered order, no
+heading at the foot of a page, no table row split across pages, every table's caption above its table and
+on the same page (where the HTML puts it). Page images of every PDF are left in test-artifacts/pdf-layout/ to look at.
 """
 
 from __future__ import annotations
@@ -62,6 +62,18 @@ def test_no_page_but_the_last_is_more_than_a_fifth_blank(brief):
     assert len(gaps) >= 3
     too_blank = {n: round(gap, 2) for n, gap in enumerate(gaps[:-1], start=1) if gap > MOST_BLANK}
     assert too_blank == {}, f"{brief['name']}: pages with more than a fifth of the text area blank: {too_blank}"
+
+
+def test_figures_appear_in_their_numbered_order(brief):
+    """A figure that floats on to the next page never lets a later figure overtake it."""
+    html = re.sub(r"<script\b.*?</script>", "", brief["html"].read_text(encoding="utf-8"), flags=re.S)
+    captions = [squeeze(re.sub(r"<[^>]+>", "", c).split(".", 1)[1])
+                for c in re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)]
+    assert len(captions) >= 4
+    text = "".join(brief["text"])
+    where = [text.find(c) for c in captions]
+    assert -1 not in where, f"{brief['name']}: figure captions missing from the PDF: {where}"
+    assert where == sorted(where), f"{brief['name']}: figures out of order in the PDF: {where}"
 
 
 def heading_tops(pdf: Path) -> list[tuple[str, int, float]]:
