@@ -113,8 +113,11 @@ def test_progress_with_many_figures_at_one_date(ctx, width):
     points = progress.figures(ctx)
     crowded = crowd(points, 6, "figure", figure=lambda i, t: f"{t} ({i})", share_pct=lambda i, t: 60 + 4 * i)
     crowded = crowded.assign(figure=[f"figure {i}" for i in range(len(crowded))])
-    geo = progress.geometry(ctx, crowded, width)
-    assert len(geo.labels) == len(crowded)
+    at = sorted(crowded["at"])
+    events = pd.DataFrame({"at": at[:1] * 3 + at[-1:] * 3, "date_label": "Dec 2023",
+                           "title": ["Talks", "A key event with a very long title that cannot fit", LONG_WORD] * 2})
+    geo = progress.geometry(ctx, crowded, width, events)
+    assert len(geo.labels) == len(crowded) and len(geo.notes) == len(events)
     assert geo.collisions() == []
 
 

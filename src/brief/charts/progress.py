@@ -33,7 +33,7 @@ from .common import (
     plot_width,
     source_names,
 )
-from .text import EDGE, LINE_HEIGHT, Block, Box, block_height, collisions, text_box, text_width, wrap_fit
+from .text import EDGE, LINE_HEIGHT, Block, Box, block_height, collisions, fit, text_box, text_width, wrap_fit
 
 PLOT_HEIGHT = 240
 AXIS_TITLE = "Share of the whole agreed (%)"
@@ -134,10 +134,12 @@ def _notes(markers: pd.DataFrame, scale: TimeScale, heading: Box) -> list[Block]
     notes: list[Block] = []
     for m in markers.itertuples():
         x = scale.px(m.at)
-        align = "left" if x + 3 + text_width(m.title) <= scale.width else "right"
+        right, left = scale.width - EDGE - x - 3, x - 3 - EDGE  # room on either side of the rule
+        align = "left" if text_width(m.title) <= right or right >= left else "right"
+        text = fit(m.title, right if align == "left" else left)
         for row in range(len(markers) + 1):
-            note = Block((m.title,), x + 3 if align == "left" else x - 3, heading.bottom + 2 + row * LINE_HEIGHT, align)
-            if not any(note.box.overlaps(o.box, gap=2) for o in notes) and not note.box.overlaps(heading, gap=2):
+            note = Block((text,), x + 3 if align == "left" else x - 3, heading.bottom + 2 + row * LINE_HEIGHT, align)
+            if not any(note.box.widened(6).overlaps(o.box) for o in notes) and not note.box.overlaps(heading):
                 break
         notes.append(note)
     return notes
@@ -199,8 +201,9 @@ def _layers(points: pd.DataFrame, geo: Geometry, metrics: list[str]) -> list[alt
     notes = pd.DataFrame({"text": [n.text for n in geo.notes], "note_at": [scale.at(n.x) for n in geo.notes],
                           "y": [n.top for n in geo.notes], "align": [n.align for n in geo.notes]})
     if not markers.empty:
-        layers.insert(0, alt.Chart(markers).mark_rule(strokeDash=[2, 3], color=theme.MUTED_COLOUR).encode(
-            x=alt.X("at:T", scale=scale.scale), y=alt.value(geo.notes[0].top if geo.notes else 0),
+        rules = markers.assign(rule_top=[n.top for n in geo.notes])  # each rule from its own note down
+        layers.insert(0, alt.Chart(rules).mark_rule(strokeDash=[2, 3], color=theme.MUTED_COLOUR).encode(
+            x=alt.X("at:T", scale=scale.scale), y=alt.Y("rule_top:Q", scale=None, axis=None),
             y2=alt.value(geo.height), tooltip=[alt.Tooltip("title:N", title="Event"),
                                                alt.Tooltip("date_label:N", title="Date")]))
         for align in ("left", "right"):
@@ -212,9 +215,10 @@ def _layers(points: pd.DataFrame, geo: Geometry, metrics: list[str]) -> list[alt
                                 align="left")
 
 
-def geometry(ctx: Context, points: pd.DataFrame, width: float) -> Geometry:
+def geometry(ctx: Context, points: pd.DataFrame, width: float, events: pd.DataFrame | None = None) -> Geometry:
     """The progress chart laid out ``width`` pixels wide: time scale, heading, event notes, labels.
-    On a phone a label is the figure alone (the tooltip names who stated it)."""
+    On a phone a label is the figure alone (the tooltip names who stated it). ``events``: the key
+    events to mark (at, title, date_label); default: those of the metrics' track in the span."""
     phone = width <= theme.PHONE_WIDTH
     left = 5 + 3 + text_width("100") + 2  # tick, padding, the widest tick label
     start = min(points["date_start"]).replace(day=1) - dt.timedelta(days=45)
@@ -223,7 +227,8 @@ def geometry(ctx: Context, points: pd.DataFrame, width: float) -> Geometry:
     track = str(ctx.vocab["metrics"][points["metric"].iloc[0]]["track"])
     labelled = points.assign(label=[f if phone else f"{f} ({s})"
                                     for f, s in zip(points["figure"], points["stated_by"], strict=True)])
-    return _place(labelled, _markers(ctx, track, start, end), scale, left, label_width=150 if phone else 260)
+    events = _markers(ctx, track, start, end) if events is None else events
+    return _place(labelled, events, scale, left, label_width=150 if phone else 260)
 
 
 def _layout(ctx: Context, points: pd.DataFrame, title: str, note: str, alt_text: str, width: float):

@@ -72,8 +72,7 @@ def place_row(items: Sequence[Item], width: float, label_width: float,
         for side, lane in _slots():
             top = -MARK_CLEAR - lane * LINE_HEIGHT - h if side == "above" else MARK_CLEAR + lane * LINE_HEIGHT
             label = Block(lines, x, top)
-            b = label.box
-            if not any(Box(b.left - LABEL_GAP, b.top, b.right + LABEL_GAP, b.bottom).overlaps(o) for o in boxes):
+            if not any(label.box.widened(LABEL_GAP).overlaps(o) for o in boxes):
                 break
         placed[item.key] = label
         boxes.append(label.box)

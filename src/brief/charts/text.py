@@ -114,6 +114,10 @@ class Box:
         return (self.left < other.right + gap and other.left < self.right + gap
                 and self.top < other.bottom + gap and other.top < self.bottom + gap)
 
+    def widened(self, by: float) -> Box:
+        """The box grown ``by`` pixels to the left and right (room between words on one line)."""
+        return Box(self.left - by, self.top, self.right + by, self.bottom, self.what)
+
     def within(self, width: float, height: float, margin: float = 0.0) -> bool:
         """Whether the box lies inside [margin, width - margin] × [margin, height - margin]."""
         return (self.left >= margin and self.top >= margin and self.right <= width - margin
