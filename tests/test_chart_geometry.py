@@ -139,7 +139,8 @@ def test_every_chart_fits_its_width_and_is_deterministic(ctx):
             spec = chart.to_dict()
             png = vl_convert.vegalite_to_png(spec, scale=1)
             assert int.from_bytes(png[16:20], "big") <= width, (make.__name__, width)
-        assert make(ctx).chart.to_dict() == figure.chart.to_dict()
+        again = make(ctx)
+        assert again.chart.to_dict() == figure.chart.to_dict() and again.narrow.to_dict() == figure.narrow.to_dict()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
