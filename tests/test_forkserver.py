@@ -104,6 +104,7 @@ def test_interrupt_and_kill_reach_a_forked_kernel(fresh_server):
         km = forkserver.ForkingKernelManager(kernel_name="python3")
         await km.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"])
         assert isinstance(km.provisioner.process, forkserver.ForkedKernel)
+        assert km.transport == "ipc" and Path(km.ip).parent == forkserver._sockets_dir(), "no TCP port to race for"
         kc = km.client()
         kc.start_channels()
         await kc.wait_for_ready(timeout=60)

@@ -41,10 +41,12 @@ import importlib.machinery
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -54,7 +56,7 @@ from types import CodeType
 
 from jupyter_client import AsyncKernelClient, AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import DottedObjectName, Type
+from traitlets import CaselessStrEnum, DottedObjectName, Type
 
 # Imported by the warm parent before it forks: what every notebook kernel needs anyway.
 WARM_IMPORTS = ("numpy", "pandas", "altair", "vl_convert", "jsonschema", "ipykernel.kernelapp",
@@ -206,13 +208,28 @@ def prestart() -> None:
     server()
 
 
+_sockets: Path | None = None
+
+
+def _sockets_dir() -> Path:
+    """This process's private directory for its kernels' sockets (short path: sockets allow ~100 bytes)."""
+    global _sockets
+    with _lock:
+        if _sockets is None:
+            _sockets = Path(tempfile.mkdtemp(prefix="brief-kernels-"))
+        return _sockets
+
+
 @atexit.register
 def shutdown() -> None:
-    global _server
+    global _server, _sockets
     with _lock:
         if _server is not None:
             _server.close()
             _server = None
+        if _sockets is not None:
+            shutil.rmtree(_sockets, ignore_errors=True)
+            _sockets = None
 
 
 class ForkedProvisioner(LocalProvisioner):
@@ -287,10 +304,21 @@ class ReadyClient(AsyncKernelClient):
 
 
 class ForkingKernelManager(AsyncKernelManager):
-    """An AsyncKernelManager whose kernels are forked from the warm parent (papermill/nbclient)."""
+    """An AsyncKernelManager whose kernels are forked from the warm parent (papermill/nbclient).
+
+    Kernels talk over Unix sockets in a private directory rather than TCP ports on 127.0.0.1:
+    a port picked free can be taken by another process before the kernel binds it ("Address
+    already in use" on a busy machine); a socket file in a directory of our own cannot.
+    """
 
     client_class = DottedObjectName(f"{__name__}.ReadyClient")
     client_factory = Type(ReadyClient, klass=AsyncKernelClient)
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc" if os.name == "posix" else "tcp", config=True)
+
+    def _ip_default(self) -> str:
+        if self.transport != "ipc":
+            return super()._ip_default()
+        return str(_sockets_dir() / f"kernel-{uuid.uuid4().hex[:12]}")
 
     async def _async_pre_start_kernel(self, **kw):
         if self.provisioner is None:
