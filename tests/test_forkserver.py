@@ -229,3 +229,35 @@ def test_a_forked_kernel_writes_the_same_notebook_as_an_ordinary_one(project, fr
         outputs[mode] = project / f"{mode}.ipynb"
         execute(spec, outputs[mode], {}, project, failed_copy=project / "_failed" / f"{mode}.ipynb")
     assert outputs["forked"].read_bytes() == outputs["ordinary"].read_bytes()
+
+
+def descendants(pid: int) -> set[int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        children = [p for p, parent in parents.items() if parent == current]
+        found.update(children)
+        todo += children
+    return found
+
+
+def test_ctrl_c_during_a_build_stops_the_forked_kernels_at_once(project):
+    import signal
+
+    build = subprocess.Popen([sys.executable, "-m", "brief.cli", "build", "--force"], cwd=project,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120
+    while len(descendants(build.pid)) < 5 and time.monotonic() < deadline:  # parent, monitors, kernels
+        time.sleep(0.1)
+    running = descendants(build.pid)
+    assert len(running) >= 5, "no forked kernels were running"
+    build.send_signal(signal.SIGINT)
+    assert build.wait(timeout=30) == 130
+    assert all(gone(pid, within=10) for pid in running), "a kernel, monitor or the warm parent outlived Ctrl-C"
