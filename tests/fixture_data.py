@@ -18,7 +18,7 @@ from pathlib import Path
 
 from brief.context import Context
 from brief.dataset import Dataset, load_dataset
-from brief.editions import Edition, edition_context, list_editions
+from brief.editions import Edition, edition_context, list_editions, previous_edition
 from brief.params import resolve
 
 from .helpers import FIXTURE
@@ -59,9 +59,8 @@ def edition_context_of(name: str) -> dict:
     """The ``edition`` notebook parameter a build of the fixture edition ``name`` passes."""
     editions = fixture_editions()
     chosen = editions[name]
-    earlier = [e for e in editions.values() if e.as_of < chosen.as_of]
-    previous = max(earlier, key=lambda e: e.as_of) if earlier else None
-    return edition_context(chosen, previous, chosen)
+    params = resolve(chosen.params, fixture_dataset().defaults)
+    return edition_context(chosen, previous_edition(list(editions.values()), params.as_of, params.since), chosen)
 
 
 def edition_ctx(name: str, ds: Dataset | None = None) -> Context:

@@ -34,12 +34,13 @@ def states(ctx) -> list[tuple]:
 def test_latest_figures_of_each_measure_and_what_they_replace():
     # Share (80%) and articles (12 of 15) are both "agreed" and both Dec 2024: reported together, in metric
     # order; they replace the 30% of Dec 2023. Rounds is another measure, with nothing before it.
-    assert states(context()) == [("agreed", "Share agreed", ["fx_share_2024", "fx_articles_2024"], ["fx_share_2023"]),
-                                 ("rounds", "Rounds", ["fx_rounds_2024"], [])]
+    assert states(context()) == [("agreed", "How much of the treaty is agreed", ["fx_share_2024", "fx_articles_2024"],
+                                  ["fx_share_2023"]),
+                                 ("rounds", "Rounds of exchanges", ["fx_rounds_2024"], [])]
 
 
 def test_mid_year_the_latest_figure_is_the_only_one_known():
-    assert states(context(**MID_YEAR)) == [("agreed", "Share agreed", ["fx_share_2023"], [])]
+    assert states(context(**MID_YEAR)) == [("agreed", "How much of the treaty is agreed", ["fx_share_2023"], [])]
 
 
 def test_an_explicit_supersedes_replaces_a_figure_of_the_same_period(tmp_path):
@@ -48,7 +49,8 @@ def test_an_explicit_supersedes_replaces_a_figure_of_the_same_period(tmp_path):
     root = copy_data(tmp_path)
     set_cell(root, "progress", 4, "supersedes", "fx_share_2024")
     ctx = context(load_dataset(root / "data"))
-    assert states(ctx)[0] == ("agreed", "Share agreed", ["fx_articles_2024"], ["fx_share_2023", "fx_share_2024"])
+    assert states(ctx)[0] == ("agreed", "How much of the treaty is agreed", ["fx_articles_2024"],
+                              ["fx_share_2023", "fx_share_2024"])
 
 
 def test_figure_text_and_share_of_the_whole():
@@ -107,17 +109,19 @@ def status_rows(df: pd.DataFrame, key: str) -> list[tuple]:
 def test_sticking_points_with_their_latest_status_by_track_order():
     points = analysis.sticking_points(context())
     assert status_rows(points, "point_id") == [
-        ("fx_sp_charter", "pending", "Dec 2024"), ("fx_sp_courts", "softened", "Dec 2024"),
-        ("fx_sp_observers", "pending", "Dec 2024"), ("fx_sp_route", "stuck", "Jun 2024")]
+        ("fx_sp_charter", "pending", "as of Dec 2024"), ("fx_sp_courts", "softened", "as of Dec 2024"),
+        ("fx_sp_observers", "pending", "as of Dec 2024"), ("fx_sp_route", "stuck", "as of Jun 2024")]
     assert list(points["status_source_id"]) == ["src_beta", "src_beta", "src_beta", "src_alpha"]
 
 
 def test_mid_year_sticking_points_had_their_first_statuses():
     assert status_rows(analysis.sticking_points(context(**MID_YEAR)), "point_id") == [
-        ("fx_sp_charter", "disputed", "Jun 2024"), ("fx_sp_route", "stuck", "Jun 2024")]
+        ("fx_sp_charter", "disputed", "as of Jun 2024"), ("fx_sp_route", "stuck", "as of Jun 2024")]
 
 
 def test_status_since_is_the_start_of_the_unbroken_run():
+    # A run observed by two or more records is "since" the first; a lone record is "as of" its date (the change
+    # to it happened somewhere between the previous record and this one).
     records = pd.DataFrame([
         ("a", "a1", "talks", D(2022, 1, 1), D(2022, 12, 31), "2022"),
         ("a", "a2", "on_hold", D(2024, 3, 1), D(2024, 3, 31), "Mar 2024"),
@@ -125,23 +129,26 @@ def test_status_since_is_the_start_of_the_unbroken_run():
         ("b", "b1", "on_hold", D(2023, 1, 1), D(2023, 12, 31), "2023"),
         ("b", "b2", "talks", D(2024, 1, 1), D(2024, 1, 31), "Jan 2024"),
         ("b", "b3", "on_hold", D(2024, 6, 1), D(2024, 6, 30), "Jun 2024"),
+        ("c", "c1", "talks", D(2023, 1, 1), D(2023, 12, 31), "2023"),
+        ("c", "c2", "talks", D(2024, 6, 1), D(2024, 6, 30), "Jun 2024"),
     ], columns=["key", "id", "status", "date_start", "date_end", "date_label"])
     latest = analysis.latest_status(records.sample(frac=1, random_state=3), "key", "id")  # input order is irrelevant
-    assert dict(latest["status_since"]) == {"a": "Mar 2024", "b": "Jun 2024"}
-    assert dict(latest["id"]) == {"a": "a3", "b": "b3"}
+    assert dict(latest["status_since"]) == {"a": "since Mar 2024", "b": "as of Jun 2024", "c": "since 2023"}
+    assert dict(latest["id"]) == {"a": "a3", "b": "b3", "c": "c2"}
 
 
 def test_chain_steps_take_their_sticking_points_status():
     nodes = analysis.chain_nodes(context())
     assert status_rows(nodes, "node_id") == [
-        ("fx_n_charter", "pending", "Dec 2024"), ("fx_n_courts", "softened", "Dec 2024"),
-        ("fx_n_frame", "idea", "Jun 2024"), ("fx_n_normal", "on_hold", "Jun 2024"),
-        ("fx_n_settlement", analysis.NO_RECORD, ""), ("fx_n_treaty", "talks", "Sep 2023")]
+        ("fx_n_charter", "pending", "as of Dec 2024"), ("fx_n_courts", "softened", "as of Dec 2024"),
+        ("fx_n_frame", "idea", "as of Jun 2024"), ("fx_n_normal", "on_hold", "as of Jun 2024"),
+        ("fx_n_settlement", analysis.NO_RECORD, ""), ("fx_n_treaty", "talks", "as of Sep 2023")]
 
 
 def test_the_chain_waits_on_the_treaty_and_its_unsettled_conditions():
     wait = analysis.chain_waiting_on(context())
-    assert (wait.node_id, wait.label, wait.status, wait.since) == ("fx_n_treaty", "Draft treaty", "talks", "Sep 2023")
+    assert (wait.node_id, wait.label, wait.status, wait.since) == ("fx_n_treaty", "Draft treaty", "talks",
+                                                                   "as of Sep 2023")
     assert wait.blockers == (("Charter amendment", "blocks", "pending"), ("Court claims waiver", "blocks", "softened"))
 
 

@@ -132,11 +132,14 @@ def test_editions_are_ordered_by_as_of(three_editions):
     assert [e.name for e in list_editions(three_editions)] == ["2024-06", "2024-09", "2024-12"]
 
 
-@pytest.mark.parametrize(("as_of", "previous"), [
-    (D(2024, 12, 31), "2024-09"), (D(2024, 10, 1), "2024-09"), (D(2024, 9, 30), "2024-06"),
-    (D(2024, 6, 30), None), (D(2025, 1, 1), "2024-12")])
-def test_the_previous_edition_is_the_latest_strictly_earlier_one(three_editions, as_of, previous):
-    found = previous_edition(list_editions(three_editions), as_of)
+@pytest.mark.parametrize(("as_of", "since", "previous"), [
+    (D(2024, 12, 31), D(2024, 10, 1), "2024-09"), (D(2024, 10, 1), D(2024, 10, 1), "2024-09"),
+    (D(2024, 9, 30), D(2024, 7, 1), "2024-06"), (D(2025, 1, 1), D(2025, 1, 1), "2024-12"),
+    (D(2024, 6, 30), D(2024, 1, 1), None),  # nothing earlier
+    (D(2024, 12, 31), D(2024, 1, 1), None),  # a year-long window does not continue September's edition
+    (D(2024, 12, 31), D(2024, 7, 1), None)])  # nor June's, once September came between
+def test_the_previous_edition_is_the_one_the_window_continues(three_editions, as_of, since, previous):
+    found = previous_edition(list_editions(three_editions), as_of, since)
     assert (found.name if found else None) == previous
 
 

@@ -37,11 +37,13 @@ def test_all_editions_build_under_stable_names(editions_built):
 def test_later_edition_says_what_changed_and_shows_the_override(editions_built):
     root, _ = editions_built
     later = (root / "reports" / "2024-12" / "armenia-azerbaijan-brief-2024-12.html").read_text(encoding="utf-8")
-    assert "What changed since Mid-2024, in retrospect (30 June 2024)" in later
+    assert "What changed from 1 July 2024 to 31 December 2024" in later
+    assert "Compared with the previous edition, Mid-2024, in retrospect (30 June 2024)" in later
     assert "Leaders met in Estria" in later and "30% of the treaty (Dec 2023) → 80% of the treaty" in later
     assert "Analyst's assessment: the summit produced no text" in later
     first = (root / "reports" / "2024-06" / "armenia-azerbaijan-brief-2024-06.html").read_text(encoding="utf-8")
-    assert "What changed since 1 January 2024" in first  # no previous edition: the window's start
+    assert "What changed from 1 January 2024 to 30 June 2024" in first  # no previous edition: the window's start
+    assert "Compared with what the data said of 31 December 2023 as known on 31 December 2024." in first
     assert "Year-end 2024" in later and "Mid-2024, in retrospect" in first  # edition titles as subtitles
 
 

@@ -149,10 +149,11 @@ def test_new_actor_status_and_kinds_appear_in_charts_tables_and_what_changed(lat
     html = (edition / "armenia-azerbaijan-brief-2025-06-30.html").read_text(encoding="utf-8")
     changed = section(html, "sec-what-changed")
     assert "Foreign ministers met in Port Sal, hosted by Ostia" in changed
-    assert "Draft treaty: in talks → initialled" in changed
+    # The window (July 2024 to June 2025) starts after the treaty was last recorded in talks (Sep 2023).
+    assert "Draft treaty: in talks (last recorded Sep 2023) → initialled" in changed
     for title in ("The Council dissolves its observer group", "Belor closes the transit road"):
         assert title in changed
-    assert "Charter amendment in Arda: pending → withdrawn" in changed
+    assert "Charter amendment in Arda: disputed → withdrawn" in changed  # disputed at the window's start
     chain = json.dumps(json.loads((edition / "notebooks" / "chain.ipynb").read_text(encoding="utf-8")))
     assert "Initialled" in chain  # the card's status, from the vocabulary's label
     cadence = json.dumps(json.loads((edition / "notebooks" / "cadence.ipynb").read_text(encoding="utf-8")))

@@ -273,5 +273,6 @@ def test_executed_notebooks_received_the_edition(executed):
         "**The treaty is 80% agreed, 12 of 15 articles by Belor\\'s count, but the charter demand decides when it "
         "is signed.**")
     assert markdown("changes", "what-changed").startswith(
-        "## What changed since Mid-2024, in retrospect (30 June 2024) {#sec-what-changed}")
-    assert "**Rendered by:** the builtin engine" in markdown("reference", "colophon")
+        "## What changed from 1 July 2024 to 31 December 2024 {#sec-what-changed}\n\n*Compared with the previous "
+        "edition, Mid-2024, in retrospect (30 June 2024), as it knew the data.*")
+    assert "**Rendered by:** the built-in engine" in markdown("reference", "colophon")

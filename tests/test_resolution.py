@@ -40,8 +40,10 @@ def test_a_default_build_takes_the_year_end_front_page_and_everything_is_current
                                     ("2024-12:judgments[2]", True, False)]
     assert resolution.passage_marks() == {} and resolution.stale == ()
     edition = resolution.edition
-    assert (edition["name"], edition["previous"]["name"], edition["front_page"]["edition"]) == (
-        None, "2024-06", "2024-12")
+    # The default window is the year to 31 December: it continues no edition, so what changed is counted from
+    # its start; a window from 1 July continues the mid-year edition and compares with its view.
+    assert (edition["name"], edition["previous"], edition["front_page"]["edition"]) == (None, None, "2024-12")
+    assert resolve(FIXTURE, {"since": "2024-07-01"}).edition["previous"]["name"] == "2024-06"
 
 
 def test_a_mid_year_build_omits_the_passage_written_with_later_facts():

@@ -15,10 +15,10 @@ from .helpers import set_cell
 
 MID_YEAR = {"as_of": "2024-06-30"}
 KEY_FIGURES = (
-    "Latest figures — **Share agreed:** 80% of the treaty^[Share of the treaty agreed: A share of the treaty text "
-    "both sides accept.] (Reviewer) and 12 of 15 articles^[Articles agreed: Articles both sides accept.] (Belor\\'s "
-    "president), Dec 2024, replacing 30% of the treaty (Dec 2023) \\[1, 2\\]. **Rounds:** 9 rounds^[Rounds of "
-    "exchanges: Rounds of draft exchanges.] (Reviewer), 2024 \\[2\\].")
+    "Latest figures — **How much of the treaty is agreed:** 80% of the treaty^[Share of the treaty agreed: A share "
+    "of the treaty text both sides accept.] (Reviewer) and 12 of 15 articles^[Articles agreed: Articles both sides "
+    "accept.] (Belor\\'s president), Dec 2024, replacing 30% of the treaty (Dec 2023) \\[1, 2\\]. **Rounds of "
+    "exchanges:** 9 rounds^[Rounds of exchanges: Rounds of draft exchanges.] (Reviewer), 2024 \\[2\\].")
 
 
 # --------------------------------------------------------------------------- front page
@@ -41,8 +41,9 @@ def test_front_page_text_resting_on_facts_outside_the_view_is_omitted():
                                        **MID_YEAR))
     assert text.startswith("- **Normalization with Cerva waits on the treaty.** *Confidence: high.*")
     assert "The treaty is 80% agreed" not in text and "A signature before" not in text
-    assert text.endswith("Latest figures — **Share agreed:** 30% of the treaty^[Share of the treaty agreed: A share "
-                         "of the treaty text both sides accept.] (Reviewer), Dec 2023 \\[1\\].\n")
+    assert text.endswith("Latest figures — **How much of the treaty is agreed:** 30% of the treaty^[Share of the "
+                         "treaty agreed: A share of the treaty text both sides accept.] (Reviewer), Dec 2023 "
+                         "\\[1\\].\n")
 
 
 def test_front_page_marks_a_stale_judgment():
@@ -70,12 +71,13 @@ def test_front_page_without_analyst_text_says_so():
         "31 December 2024.*\n\n" + KEY_FIGURES + "\n")
 
 
-def test_front_page_before_any_source_says_when_the_first_counts_as_known():
+def test_front_page_before_any_source_says_it_is_empty_on_purpose_and_why():
     text = sections.front_page(context(as_of="2024-03-31"))
     assert text.endswith(
-        "**Nothing in this dataset was known by 31 March 2024:** no source had been published. The earliest, Field "
-        "notes (2024), is dated Jun 2024 and counts as known from 30 June 2024. For what we now know of the period, "
-        "build the retrospective view (`-p known_by=latest`).\n")
+        "**This edition is empty on purpose.** Neither of the two sources this brief is built from had been "
+        "published by 31 March 2024. The earlier, Field notes (2024), counts as known from 30 June 2024. Dated by its "
+        "own title: mid-2024. Events of the period may well have been public at the time; they are not yet in these "
+        "sources. For what we now know of the period, see the brief of the same date in retrospect.\n")
 
 
 def test_view_note():
@@ -92,24 +94,27 @@ def test_view_note():
 
 def test_what_changed_section_of_the_year_end_edition():
     lines = sections.what_changed(edition_ctx("2024-12")).splitlines()
-    assert lines[:8] == [
-        "## What changed since Mid-2024, in retrospect (30 June 2024) {#sec-what-changed}", "",
-        "- **Treaty text** ▲ improved. Forward: Charter amendment in Arda moved from disputed to pending; Share agreed "
-        "rose from 30% of the treaty to 80% of the treaty; 12 of 15 articles.",
-        "- **Frontier** ● unchanged. 1 new fact, none of which advances or sets back the track.",
-        "- **Transit** ● unchanged. 2 new facts, none of which advances or sets back the track.",
+    assert lines[:10] == [
+        "## What changed from 1 July 2024 to 31 December 2024 {#sec-what-changed}", "",
+        "*Compared with the previous edition, Mid-2024, in retrospect (30 June 2024), as it knew the data.*", "",
+        "- **Treaty text** ▲ improved. Forward: Charter amendment in Arda moved from disputed to pending; How much of "
+        "the treaty is agreed rose from 30% of the treaty to 80% of the treaty; 12 of 15 articles.",
+        "- **Frontier** ● unchanged. No movement either way; new on record: new outlook factor: The observer mandate.",
+        "- **Transit** ● unchanged. No movement either way; new on record: leaders met in Estria, hosted by Estria; "
+        "transit stays trilateral.",
         "- **Arda–Cerva normalization** ● unchanged. No new facts on this track: Arda–Cerva normalization on hold "
-        "since Jun 2024.", "",
-        # Two sticking points first recorded, two new outlook factors, and the transit track's format.
-        "New in this view and shown in the sections below: 5 facts (first records of sticking points, chain steps "
-        "and outlook factors; changes in how a track is negotiated)."]
+        "as of Jun 2024.", "",
+        # First records are not table rows: they are named, with the section that tells them.
+        "New in this period and told in their own sections: elections in Arda, the observer mandate (outlook); no "
+        "foreign observers, waiver of court claims (sticking points); transit stays trilateral (where each track "
+        "stands)."]
     rows = [line for line in lines if line.startswith("| ") and not line.startswith("| Date")]
     assert rows == [
         "| Oct 2024 | Treaty, Transit | Leaders met in Estria, hosted by Estria | \\[2\\] |",
+        "| 2024 | Treaty | Rounds of exchanges: 9 rounds (first figure) | \\[2\\] |",
         "| Dec 2024 | Treaty | Charter amendment in Arda: disputed → pending | \\[2\\] |",
-        "| 2024 | Treaty | Rounds: first figure, 9 rounds | \\[2\\] |",
-        "| Dec 2024 | Treaty | Share agreed: 30% of the treaty (Dec 2023) → 80% of the treaty; 12 of 15 articles | "
-        "\\[2\\] |",
+        "| Dec 2024 | Treaty | How much of the treaty is agreed: 30% of the treaty (Dec 2023) → 80% of the treaty; 12 "
+        "of 15 articles | \\[2\\] |",
         "| Dec 2024 | Treaty | Signing before the Harbour Summit: expired | \\[2\\] |"]
     assert lines[-1] == ": Changes by date {#tbl-changes}"
 
@@ -121,8 +126,9 @@ def test_what_changed_never_says_nothing_is_new_when_the_sections_show_new_facts
     set_cell(root, "chain_status", 5, "status", "talks")
     ctx = context(load_dataset(root / "data"), since="2024-06-01", **MID_YEAR)
     assert sections.what_changed(ctx).splitlines()[-3:] == [
-        "New in this view and shown in the sections below: 5 facts (first records of sticking points, chain steps "
-        "and outlook factors; changes in how a track is negotiated).", "",
+        "New in this period and told in their own sections: a joint commission runs the frontier track (where each "
+        "track stands); charter amendment in Arda, who guards the transit route (sticking points); framework treaty "
+        "(dependency chain); signing before the Harbour Summit (outlook).", "",
         "No other new facts in the data between the two views."]
 
 
@@ -130,10 +136,16 @@ def test_what_changed_never_says_nothing_is_new_when_the_sections_show_new_facts
 
 
 def test_track_sections():
+    # A track without an event in the window names its open issues (each citing where the point was raised and
+    # where its status comes from) and says that no event is recorded.
+    window = "No event on this track is recorded in the window (1 Jan 2024 to 31 Dec 2024)."
     assert sections.track_sections(context()) == (
         "### Treaty text {#sec-track-treaty}\n\n"
         "The treaty text is negotiated directly from September 2023. \\[1\\]\n\n"
-        "*Where it stands:* Draft treaty — in talks since Sep 2023. Direct talks begin. \\[1\\]\n\n"
+        "*Where it stands:* Draft treaty — in talks as of Sep 2023. Direct talks begin. \\[1\\]\n\n"
+        "*Open issues:* charter amendment in Arda (pending as of Dec 2024) \\[1, 2\\]; waiver of court claims (called "
+        "negotiable as of Dec 2024) \\[2\\]; no foreign observers (pending as of Dec 2024) \\[2\\].\n\n"
+        f"{window}\n\n"
         "### Frontier {#sec-track-frontier}\n\n"
         "The deputy prime ministers\\' commission runs the frontier track. \\[1\\]\n\n"
         "In the window (1 Jan 2024 to 31 Dec 2024):\n\n"
@@ -141,13 +153,23 @@ def test_track_sections():
         "- **May 2024** Frontier markers installed: Markers installed along the frontier. \\[1\\]\n\n"
         "### Transit {#sec-track-transit}\n\n"
         "The transit track remains trilateral with Colonia. \\[2\\]\n\n"
+        "*Open issue:* who guards the transit route (stuck as of Jun 2024) \\[1\\].\n\n"
+        f"{window}\n\n"
         "### Arda–Cerva normalization {#sec-track-neighbours}\n\n"
-        "*Where it stands:* Arda–Cerva normalization — on hold since Jun 2024. Waits on the treaty. \\[1\\]\n")
+        "*Where it stands:* Arda–Cerva normalization — on hold as of Jun 2024. Waits on the treaty. \\[1\\]\n\n"
+        f"{window}\n")
+
+
+def test_a_track_known_only_by_its_open_issue_says_what_is_open():
+    # Mid-2024 the transit track has no event and no chain step, but its sticking point is on record.
+    text = sections.track_sections(context(as_of="2024-06-30", since="2024-01-01"))
+    assert ("### Transit {#sec-track-transit}\n\n*Open issue:* who guards the transit route (stuck as of Jun 2024) "
+            "\\[1\\].\n\nNo event on this track is recorded in the window (1 Jan 2024 to 30 Jun 2024).") in text
 
 
 def test_a_track_with_nothing_known_says_so():
-    text = sections.track_sections(context(as_of="2024-06-30", since="2024-01-01"))
-    assert "### Transit {#sec-track-transit}\n\nNo data in this window: nothing on this track is known by 30 June " \
+    text = sections.track_sections(context(as_of="2024-05-31", known_by="latest", since="2024-01-01"))
+    assert "### Transit {#sec-track-transit}\n\nNo data in this window: nothing on this track is known by 31 May " \
            "2024." in text
 
 
@@ -157,27 +179,29 @@ def test_progress_notes_give_the_figures_that_are_not_shares():
 
 
 def test_cadence_summary_names_mediators_and_hosts_that_did_not_mediate():
-    text = sections.cadence_summary(context())
-    assert text.startswith("The sources record 3 meetings from 1 January 2024 to 31 December 2024 — the sources\\' "
-                           "examples, not a complete record of the meetings held —")
-    assert ": 1 meeting facilitated by Colonia; 1 meeting facilitated by Danube Council; 1 meeting with no mediator " \
-           "named. Estria was hosted by Estria, which did not mediate. \\[1, 2\\]\n" in text
+    assert sections.cadence_summary(context()) == (
+        "Our sources mention three meetings from 1 January 2024 to 31 December 2024 — the sources\\' examples, not a "
+        "complete record of the meetings held. By mediator: Colonia, one meeting; Danube Council, one meeting; none "
+        "named, one meeting. Estria hosted the meeting in Estria but did not mediate. \\[1, 2\\]\n")
 
 
 def test_cadence_summary_of_a_selection():
     assert sections.cadence_summary(context(mediators="colonia")).startswith(
-        "The sources record 1 meeting from 1 January 2024 to 31 December 2024 among the mediators selected")
+        "Our sources mention one meeting from 1 January 2024 to 31 December 2024 (the mediators selected) —")
     assert sections.cadence_summary(context(mediators="estria")) == (
-        "No data in this window: no recorded meeting of the selected mediators from 1 January 2024 to 31 December "
-        "2024.\n")
+        "No data in this window: no recorded meeting from 1 January 2024 to 31 December 2024 (the mediators "
+        "selected).\n")
 
 
 def test_chain_summary():
     assert sections.chain_summary(context()) == (
-        "The first unsettled step is the draft treaty, in talks since Sep 2023. It waits on 2 conditions: Charter "
-        "amendment — pending; Court claims waiver — called negotiable.\n")
+        "The first unsettled step is the draft treaty, in talks as of Sep 2023. It waits on two conditions: charter "
+        "amendment (pending); court claims waiver (called negotiable).\n")
     assert sections.chain_summary(context(**MID_YEAR)) == (
-        "The first unsettled step is the draft treaty, in talks since Sep 2023.\n")
+        "The first unsettled step is the draft treaty, in talks as of Sep 2023.\n")
+    # Nothing known is not "every step settled".
+    assert sections.chain_summary(context(as_of="2024-03-31")) == (
+        "No data in this window: no step of the chain is known by 31 March 2024.\n")
 
 
 def test_outside_powers():
@@ -211,8 +235,11 @@ def test_outlook_once_the_deadline_passed_without_news():
 
 
 def test_indicators():
+    # The treaty's next step waits on two sticking points, which are not named again under "to settle"; the
+    # normalization track has no open issue or date, but its step waits on the treaty.
     assert sections.indicators(context()) == (
-        "- **Treaty text.** *Open issues:* Charter amendment in Arda (pending); Waiver of court claims (called "
-        "negotiable); No foreign observers (pending). *Dates ahead:* The observer mandate (Jan 2025).\n"
-        "- **Frontier.** *Dates ahead:* The observer mandate (Jan 2025).\n"
-        "- **Transit.** *Open issues:* Who guards the transit route (stuck).\n")
+        "- **Treaty text.** *Next step:* draft treaty, which waits on the charter amendment and the court claims "
+        "waiver. *To settle:* no foreign observers. *Dates ahead:* the observer mandate (Jan 2025).\n"
+        "- **Frontier.** *Dates ahead:* the observer mandate (Jan 2025).\n"
+        "- **Transit.** *To settle:* who guards the transit route.\n"
+        "- **Arda–Cerva normalization.** *Next step:* Arda–Cerva normalization, which waits on the draft treaty.\n")

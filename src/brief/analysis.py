@@ -69,7 +69,7 @@ class MeasureState:
     """The latest figures of one measure (several when stated for the same period) and what they replace."""
 
     measure: str
-    label: str  # the short label of the measure's first metric (vocabulary order)
+    label: str  # how the brief names the measure (metrics.measure_label)
     latest: pd.DataFrame
     replaced: pd.DataFrame
 
@@ -98,7 +98,7 @@ def measure_states(ctx: Context) -> list[MeasureState]:
         explicit = df[df["progress_id"].isin(set(latest["supersedes"]) - {""})]
         replaced = pd.concat([previous, explicit]).drop_duplicates("progress_id")
         first = min(group["metric"], key=order.get)
-        states.append(MeasureState(measure, str(ctx.vocab["metrics"][first]["short_label"]),
+        states.append(MeasureState(measure, str(ctx.vocab["metrics"][first]["measure_label"]),
                                    latest.reset_index(drop=True), by_date(replaced, "progress_id")))
     return states
 
@@ -170,7 +170,10 @@ def mediator_key(mediators: tuple[str, ...]) -> str:
 
 
 def latest_status(records: pd.DataFrame, key: str, id_column: str) -> pd.DataFrame:
-    """Per ``key``: the latest record, plus ``status_since`` — when its unbroken run of that status began."""
+    """Per ``key``: the latest record, plus ``status_since`` — the unbroken run of that status, worded
+    "since Jun 2024" when two or more records observe it from then on, "as of Dec 2024" when one record
+    does. A record dates an observation, not the onset: a change happened somewhere between the previous
+    record and this one, so a lone record never says "since"."""
     if records.empty:
         return records.assign(status_since="").set_index(key)
     ordered = records.sort_values([key, "date_end", "date_start", id_column], kind="stable")
@@ -180,7 +183,8 @@ def latest_status(records: pd.DataFrame, key: str, id_column: str) -> pd.DataFra
         start = len(statuses) - 1
         while start > 0 and statuses[start - 1] == statuses[-1]:
             start -= 1
-        rows.append(group.iloc[-1].to_dict() | {"status_since": labels[start]})
+        since = f"since {labels[start]}" if start < len(statuses) - 1 else f"as of {labels[start]}"
+        rows.append(group.iloc[-1].to_dict() | {"status_since": since})
     return pd.DataFrame(rows).set_index(key)
 
 
@@ -192,7 +196,7 @@ def sticking_points(ctx: Context) -> pd.DataFrame:
     points = points.assign(track_order=points["track"].map(track_order)).sort_values(["track_order", "point_id"])
     points = points.reset_index(drop=True)
     for target, column, fallback in (("status", "status", NO_RECORD), ("status_date", "date_label", ""),
-                                     ("status_date_end", "date_end", None),
+                                     ("status_date_start", "date_start", None), ("status_date_end", "date_end", None),
                                      ("status_since", "status_since", ""), ("status_note", "note", ""),
                                      ("status_source_id", "source_id", "")):
         points[target] = [latest.loc[p, column] if p in latest.index else fallback for p in points["point_id"]]
@@ -202,7 +206,7 @@ def sticking_points(ctx: Context) -> pd.DataFrame:
 def chain_nodes(ctx: Context) -> pd.DataFrame:
     """Chain steps in the view with their latest status (a sticking point's status for steps that are one).
 
-    Columns add: status, status_date(_end), status_since, status_note, status_source_id. Sorted by node_id.
+    Columns add: status, status_date(_start, _end), status_since, status_note, status_source_id. Sorted by node_id.
     """
     nodes = ctx.facts("chain_nodes").sort_values("node_id").reset_index(drop=True)
     own = latest_status(ctx.facts("chain_status"), "node_id", "status_id")
@@ -214,11 +218,13 @@ def chain_nodes(ctx: Context) -> pd.DataFrame:
         rows.append(node | {
             "status": record["status"] if record is not None else NO_RECORD,
             "status_date": record["date_label"] if record is not None else "",
+            "status_date_start": record["date_start"] if record is not None else None,
             "status_date_end": record["date_end"] if record is not None else None,
             "status_since": record["status_since"] if record is not None else "",
             "status_note": record["note"] if record is not None else "",
             "status_source_id": record["source_id"] if record is not None else node["source_id"]})
-    return pd.DataFrame(rows, columns=[*nodes.columns, "status", "status_date", "status_date_end", "status_since",
+    return pd.DataFrame(rows, columns=[*nodes.columns, "status", "status_date", "status_date_start",
+                                       "status_date_end", "status_since",
                                        "status_note", "status_source_id"])
 
 
@@ -300,7 +306,8 @@ def outlook(ctx: Context) -> Outlook:
     lapsed = ~resolved & pd.Series(due, index=factors.index, dtype=bool)
     settled = factors[resolved].copy()
     for column, source in (("resolution", "status"), ("resolution_date", "date_label"),
-                           ("resolution_date_end", "date_end"), ("resolution_note", "note"),
+                           ("resolution_date_start", "date_start"), ("resolution_date_end", "date_end"),
+                           ("resolution_note", "note"),
                            ("resolution_source_id", "source_id")):
         settled[column] = [resolutions.loc[f, source] for f in settled["factor_id"]]
     return Outlook(factors[~resolved & ~lapsed].reset_index(drop=True), settled.reset_index(drop=True),

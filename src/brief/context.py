@@ -58,6 +58,17 @@ class Context:
         return self.ds.in_view(table, self.view)
 
     @cached_property
+    def names(self) -> frozenset[str]:
+        """Words that stay capitalised inside a sentence: the actors' names (every word of a state's or an
+        organisation's label, a person's short label), for ``text.in_sentence``."""
+        actors = self.vocab["actors"]
+        words = set()
+        for actor in actors.ids():
+            label = actors.short(actor) if actors[actor]["type"] == "person" else actors.label(actor)
+            words |= {w for w in label.replace("(", " ").split() if w[:1].isupper() and len(w) > 2}
+        return frozenset(words)
+
+    @cached_property
     def citations(self) -> Citations:
         return Citations.for_view(self.ds["sources"], self.view)
 

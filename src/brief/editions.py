@@ -191,10 +191,13 @@ def find_edition(project_root: Path, name: str) -> Edition:
                        f"{hint + ' ' if hint else ''}see `brief editions` ({', '.join(names) or 'none yet'})")
 
 
-def previous_edition(editions: list[Edition], as_of: dt.date) -> Edition | None:
-    """The edition with the latest as_of strictly before ``as_of``."""
+def previous_edition(editions: list[Edition], as_of: dt.date, since: dt.date) -> Edition | None:
+    """The edition this build's window continues: the latest one before ``as_of``, if its as_of is the day
+    before ``since``. Otherwise "what changed" would cover another period than the rest of the brief."""
     earlier = [e for e in editions if e.as_of < as_of]
-    return earlier[-1] if earlier else None
+    if earlier and earlier[-1].as_of == since - dt.timedelta(days=1):
+        return earlier[-1]
+    return None
 
 
 def front_page_edition(editions: list[Edition], chosen: Edition | None, as_of: dt.date) -> Edition | None:

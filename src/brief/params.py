@@ -68,7 +68,7 @@ class ParameterForms(BaseModel):
         json_schema_extra={"default_text": "as_of: the brief as it could have been written that day",
                            "example": "latest"})
     since: dt.date | None = Field(None, title="date (YYYY-MM-DD)", description=(
-        "Start of the window for meetings, the timeline and what changed, when there is no previous edition."),
+        "Start of the window: meetings, the events per track and what changed cover since to as_of."),
         json_schema_extra={"default_text": "one year before as_of", "example": "2024-01-01"})
     mediators: tuple[str, ...] | None = Field(None, title="comma-separated actor ids, 'none' or 'all'", description=(
         "Whose meetings are shown: actors from data/vocabulary/actors.csv, plus 'none' for meetings without a "

@@ -146,25 +146,50 @@ def build_index(descriptor: dict, rows: Mapping[str, list[Mapping[str, str]]]) -
     index = FactIndex(tracks=frozenset(by_key.get("tracks", {})))
     sources = {row["source_id"]: row for row in rows["sources"]}
     formats = {row["metric_id"]: row.get("format", "") for row in rows.get("metrics", [])}
-    for name in knowledge.fact_resources(descriptor):
+    fact_tables = set(knowledge.fact_resources(descriptor))
+
+    def referred(name: str, row: Mapping[str, str]) -> list[str]:
+        """The names of the facts a row refers to (a status row's point, an edge's two steps), in order."""
+        columns = ((c if isinstance(c, str) else c[0], t) for c, t in references(name)
+                   if isinstance(c, str) or len(c) == 1)
+        return [_own_name(by_key[target][row[column]]) for column, target in columns
+                if target in fact_tables and row.get(column) in by_key[target]]
+
+    for name in fact_tables:
         fields = resources[name]["schema"]["fields"]
         for row in rows.get(name, []):
             date = parse_fuzzy_date(row["date"])
             known = row.get(knowledge.REPORTED_FIELD) or sources.get(row["source_id"], {}).get("date") or row["date"]
+            status = by_key.get("statuses", {}).get(row.get("status", ""), {}).get("label", "").lower()
+            named = dict(row, status=status) if status else row
+            title = _title(named, keys[name], formats, referred(name, row))
             index.facts[row[keys[name]]] = Fact(
-                row[keys[name]], name, _title(row, keys[name], formats), date.end, knowledge.known_end(row, published),
+                row[keys[name]], name, title, date.end, knowledge.known_end(row, published),
                 date.label(), parse_fuzzy_date(known).label(), frozenset(tracks_of(name, row)),
                 frozenset(_row_numbers(row, fields)))
     return index
 
 
-def _title(row: Mapping[str, str], key: str, formats: Mapping[str, str]) -> str:
-    """How a fact is named in messages: a figure in its metric's own words ("17 of 17 articles"),
-    else its title, label or note."""
+_NAME_COLUMNS = ("title", "label", "factor", "position", "about")
+
+
+def _own_name(row: Mapping[str, str]) -> str:
+    return next((row[c] for c in _NAME_COLUMNS if row.get(c)), "").rstrip(".")
+
+
+def _title(row: Mapping[str, str], key: str, formats: Mapping[str, str], referred: list[str]) -> str:
+    """How a fact is named to a reader: a figure in its metric's own words ("17 of 17 articles"); its own
+    title or label; a status as "<what it is the status of>: <status>"; a link as "<from> → <to>";
+    else its note, else its id."""
     if row.get("value") and formats.get(row.get("metric", "")):
         return formats[row["metric"]].replace("{value}", row["value"]).replace("{total}", row.get("total", ""))
-    named = next((row[c] for c in ("title", "label", "factor", "position", "note", "about") if row.get(c)), "")
-    return named.rstrip(".") or row[key]
+    if _own_name(row):
+        return _own_name(row)
+    if referred and row.get("status"):
+        return f"{referred[0]}: {row['status']}"
+    if len(referred) > 1:
+        return " → ".join(referred)
+    return row.get("note", "").rstrip(".") or row[key]
 
 
 def parse_passages(qmd_text: str, filename: str = "brief.qmd") -> list[Passage]:

@@ -10,26 +10,35 @@ from . import analysis
 from .context import Context
 from .contract import md_escape
 from .dates import long_day, short_day
+from .knowledge import fact_resources
 from .sections import NO_DATA, cite, table
 
 _SAFE_URL = re.compile(r"https?://[^\s<>`]+")
 
 
 def sticking_points_table(ctx: Context) -> str:
+    """Each sticking point with its latest status; an attribution the coder inferred (a coding note with
+    less than the top confidence) is marked †, and both the point's and the status's sources are cited."""
     points = analysis.sticking_points(ctx)
-    header = ["Issue", "Raised by", "Status (since)", "Note", "Source"]
+    header = ["Issue", "Raised by", "Status", "Note", "Source"]
     caption = f"Sticking points and their latest status known by {short_day(ctx.as_of)} {{#tbl-sticking-points}}"
     if points.empty:  # still a table, so that references to it resolve
         return table(header, [[f"{NO_DATA}: no sticking point is known by {long_day(ctx.as_of)}.", *"––––"]], caption)
-    actors, statuses = ctx.vocab["actors"], ctx.vocab["statuses"]
-    rows = []
+    actors, statuses, levels = ctx.vocab["actors"], ctx.vocab["statuses"], ctx.vocab["confidence"]
+    top = _top_level(ctx)
+    rows, inferred = [], set()
     for p in points.itertuples():
         status = "no status recorded" if p.status == analysis.NO_RECORD else statuses.label(p.status)
-        raised = ", ".join(actors.short(a) for a in p.demanded_by) or "both sides"
+        raised = ", ".join(actors.short(a) for a in p.demanded_by) or "not stated"
+        if p.coding_note and p.confidence != top:
+            raised += " †"
+            inferred.add(levels.label(p.confidence).lower())
         rows.append([md_escape(p.title), md_escape(raised),
                      md_escape(f"{status} ({p.status_since})" if p.status_since else status),
-                     md_escape(p.status_note or "–"), cite(ctx, [p.status_source_id or p.source_id])])
-    return table(header, rows, caption)
+                     md_escape(p.status_note or "–"), cite(ctx, [p.source_id, p.status_source_id or p.source_id])])
+    note = (f"\n† Inferred by the coder, not stated outright in the source (confidence: "
+            f"{' or '.join(sorted(inferred))}).\n" if inferred else "")
+    return table(header, rows, caption) + note
 
 
 def meetings_table(ctx: Context) -> str:
@@ -37,16 +46,29 @@ def meetings_table(ctx: Context) -> str:
     window = f"{short_day(ctx.params.since)} to {short_day(ctx.as_of)}"
     if meetings.empty:
         return f"{NO_DATA}: no recorded meeting of the selected mediators from {window}.\n"
-    actors, formats = ctx.vocab["actors"], ctx.vocab["formats"]
-    rows = [[md_escape(m.date_label), md_escape(m.place + (f" ({m.occasion})" if m.occasion else "")),
-             md_escape(formats.short(m.format)),
-             md_escape(" and ".join(actors.short(a) for a in m.mediators) or "none named"),
-             md_escape(actors.short(m.host) if m.host else "not stated"), md_escape(m.about),
-             cite(ctx, [m.source_id])] for m in meetings.itertuples()]
+    actors, formats, levels = ctx.vocab["actors"], ctx.vocab["formats"], ctx.vocab["confidence"]
+    rows, doubts = [], []
+    for m in meetings.itertuples():
+        doubtful = bool(m.coding_note) and m.confidence != _top_level(ctx)
+        if doubtful:
+            doubts.append(f"† {md_escape(m.place)}, {md_escape(m.date_label)}: {md_escape(m.coding_note)} "
+                          f"(confidence: {md_escape(levels.label(m.confidence).lower())})")
+        rows.append([md_escape(m.date_label) + (" †" if doubtful else ""),
+                     md_escape(m.place + (f" ({m.occasion})" if m.occasion else "")),
+                     md_escape(formats.short(m.format)),
+                     md_escape(" and ".join(actors.short(a) for a in m.mediators) or "none named"),
+                     md_escape(actors.short(m.host) if m.host else "not stated"), md_escape(m.about),
+                     cite(ctx, [m.source_id])])
     complete = ctx.ds.completeness("meetings")
     note = "" if complete.get("complete", True) else f" — {md_escape(complete.get('note', ''))}"
     return table(["Date", "Place", "Format", "Mediator", "Host", "About", "Source"], rows,
-                 f"Recorded meetings, {window}{note} {{#tbl-meetings}}")
+                 f"Recorded meetings, {window}{note} {{#tbl-meetings}}") + "".join(f"\n{d}\n" for d in doubts)
+
+
+def _top_level(ctx: Context) -> str:
+    """The confidence level with the highest rank: a coding below it is the coder's inference."""
+    levels = ctx.vocab["confidence"]
+    return max(levels.ids(), key=lambda level: levels[level]["rank"])
 
 
 def sources(ctx: Context) -> str:
@@ -64,12 +86,25 @@ def sources(ctx: Context) -> str:
             parts.append(f"<{s.url}>." if _SAFE_URL.fullmatch(s.url) else f"{md_escape(s.url)}.")
         parts.append(f"*Who:* {md_escape(s.standing)} *When:* {md_escape(s.date_note or s.date_label)} "
                      f"*How they know:* {md_escape(s.basis)}")
-        parts.append(f"Local copy {md_escape(s.path)}, accessed {md_escape(s.accessed)}.")
         lines.append(f"{number}. **{md_escape(s.cite_as)}.** " + " ".join(parts))
     return "\n".join(lines) + "\n"
 
 
-def _actors_in_view(ctx: Context) -> set[str]:
+def _view_text(ctx: Context) -> str:
+    """The reader-facing text of the facts in view (and the front page), casefolded: what a glossary
+    entry must appear in. Quotes and coding notes are the data's evidence, not the brief's text."""
+    hidden = {"quote", "coding_note", "source_id", "line"}
+    parts = []
+    for name in fact_resources(ctx.ds.descriptor):
+        df = ctx.facts(name)
+        parts += [str(v) for c in df.columns if c not in hidden and df[c].dtype == object for v in df[c]]
+    front = (ctx.edition or {}).get("front_page") or {}
+    parts += [j["text"] for j in [front.get("headline"), *front.get("judgments", [])] if j]
+    return "\n".join(parts).casefold()
+
+
+def _actors_in_view(ctx: Context, text: str) -> set[str]:
+    """Actors a fact in view names in an actor column, or whose name the brief's text uses."""
     found: set[str] = set()
     for name, columns in (("meetings", ("parties", "mediators", "host")), ("events", ("actors",)),
                           ("positions", ("actor",)), ("progress", ("stated_by",)),
@@ -78,25 +113,32 @@ def _actors_in_view(ctx: Context) -> set[str]:
         for column in columns:
             for value in df[column]:
                 found |= set(value) if isinstance(value, tuple) else ({value} if value else set())
-    return found
+    actors = ctx.vocab["actors"]
+    return found | {a for a in actors.ids() if actors.label(a).casefold() in text}
 
 
 def glossary(ctx: Context) -> str:
-    """Actors that appear in this view and the vocabulary's terms, alphabetically."""
+    """Alphabetically: the outside actors this view names (the parties and people need no entry), and the
+    vocabulary's terms its text uses."""
     actors, terms = ctx.vocab["actors"], ctx.vocab["terms"]
+    text = _view_text(ctx)
     entries = []
-    for a in actors.ordered(_actors_in_view(ctx)):
+    for a in actors.ordered(_actors_in_view(ctx, text)):
         entry = actors[a]
-        if entry["type"] == "person":
-            continue  # people are named in full where they appear
+        if entry["type"] == "person" or entry["party"]:
+            continue
         name = entry.label + (f" ({entry['acronym']})" if entry.get("acronym") and entry["acronym"] not in entry.label
                               else "")
         entries.append((name, entry["description"]))
     for t in terms:
+        if not any(w and w.casefold() in text for w in (t["term"], t.get("expansion"))):
+            continue
         name = t["term"] + (f" ({t['expansion']})" if t.get("expansion") else "")
         entries.append((name, t["description"]))
+    if not entries:
+        return "No actor or term in this view needs explaining.\n"
     return "\n".join(f"- **{md_escape(name)}** — {md_escape(text)}"
-                     for name, text in sorted(entries, key=lambda e: e[0].casefold())) + "\n"
+                      for name, text in sorted(entries, key=lambda e: e[0].casefold())) + "\n"
 
 
 def colophon(ctx: Context) -> str:
@@ -105,11 +147,19 @@ def colophon(ctx: Context) -> str:
     mediators = "all" if p.all_mediators else ", ".join(p.mediators)
     renderer = (ctx.provenance or {}).get("renderer") or {}
     versions = (ctx.provenance or {}).get("versions") or {}
-    engine = renderer.get("engine", "not recorded")
+    engine = renderer.get("engine", "not recorded (a notebook run outside the build)")
     made_with = ", ".join(f"{name} {md_escape(value)}" for name, value in sorted(renderer.items()) if name != "engine")
     tools = ", ".join(f"{name} {md_escape(value)}" for name, value in sorted(versions.items()))
+    copies = "; ".join(f"{md_escape(s.cite_as)}: {md_escape(s.path)}" + (f", accessed {md_escape(s.accessed)}"
+                                                                         if s.accessed else "")
+                       for s in ctx.citations.sources.itertuples() if s.path)
     return (f"**Parameters:** `as_of` = {p.as_of}, `known_by` = {p.known_by}, `since` = {p.since}, "
             f"`mediators` = {md_escape(mediators)}, `period` = {p.period}.\n\n"
             f"**Dataset:** version {md_escape(ctx.ds.version or 'not stated')}, sha256 `{ctx.ds.sha256}`.\n\n"
-            f"**Rendered by:** the {md_escape(engine)} engine" + (f" ({made_with})" if made_with else "") + ".\n\n"
+            + (f"**Sources as filed:** {copies}.\n\n" if copies else "")
+            + f"**Rendered by:** {md_escape(ENGINE_NAMES.get(engine, engine))}"
+            + (f" ({made_with})" if made_with else "") + ".\n\n"
             + (f"**Software:** {tools}.\n" if tools else ""))
+
+
+ENGINE_NAMES = {"builtin": "the built-in engine", "quarto": "Quarto"}

@@ -82,7 +82,7 @@ def resolve_for_data(root: Path, descriptor: dict, rows: dict, raw: dict, chosen
     """Parameters, edition context and passage verdicts for one build (see module doc)."""
     params = resolve(raw, data_defaults(descriptor, rows))
     editions = list_editions(root)
-    previous = since_edition or previous_edition(editions, params.as_of)
+    previous = since_edition or previous_edition(editions, params.as_of, params.since)
     front = front_page_edition(editions, chosen, params.as_of)
     vocab = Vocabulary.from_tables(descriptor, rows)
     for edition in {e.name: e for e in (chosen, front) if e is not None}.values():

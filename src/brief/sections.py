@@ -14,20 +14,33 @@ from . import analysis, changes, prose
 from .context import Context
 from .contract import md_escape
 from .dates import long_day, short_day
+from .text import in_sentence, number_words
 
 NO_DATA = analysis.NO_DATA
 
 
 def table(header: list[str], rows: list[list[str]], caption: str) -> str:
-    """A pipe table whose column widths follow its content (pandoc sizes columns by the dashes)."""
-    widths = [min(60, max(11, len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(header)]
+    """A pipe table whose relative column widths (pandoc reads them from the dashes) let its longest word fit
+    unbroken — "Azerbaijan", "Connectivity" — and give long text half its length, up to a cap."""
+    widths = [_column_width(h, [r[i] for r in rows]) for i, h in enumerate(header)]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("-" * w for w in widths) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + f"\n\n: {caption}\n"
 
 
+def _column_width(header: str, cells: list[str]) -> int:
+    longest_word = max(len(w) for text in [header, *cells] for w in (text.split() or [""]))
+    return min(32, max(len(header) + 2, longest_word + 6, -(-max(map(len, cells), default=0) // 2)))
+
+
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    """"two meetings", "12 meetings"."""
+    return f"{number_words(n)} {word}{'' if n == 1 else 's'}"
+
+
+def and_list(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def cite(ctx: Context, source_ids) -> str:
@@ -54,7 +67,8 @@ def describe_fact(ctx: Context, fact_id: str) -> tuple[str, str]:
         words = f"{subject}: {statuses.label(row['status']).lower()}"
     elif fact.table == "chain_edges":
         labels = ctx.ds["chain_nodes"].set_index("node_id")["label"]
-        words = f"{labels[row['from_node']]} {ctx.vocab['relations'].label(row['relation'])} {labels[row['to_node']]}"
+        words = (f"{labels[row['from_node']]} {ctx.vocab['relations'].label(row['relation'])} "
+                 f"{in_sentence(labels[row['to_node']], ctx.names)}")
     else:
         words = fact.title
     return f"{words} ({fact.date_label})", row["source_id"]
@@ -68,8 +82,7 @@ def _judgment_lines(ctx: Context, front: dict) -> list[str]:
         if not verdict.shown:
             continue
         phrases = [describe_fact(ctx, f) for f in item["rests_on"] if not f.startswith(prose.TRACK_PREFIX)]
-        more = f"; and {plural(len(phrases) - 3, 'more fact')}" if len(phrases) > 3 else ""
-        evidence = "; ".join(md_escape(w) for w, _ in phrases[:3]) + more
+        evidence = "; ".join(md_escape(w) for w, _ in phrases)
         line = (f"- **{md_escape(item['text'])}** *Confidence: {md_escape(levels.label(item['confidence']).lower())}.*"
                 f" Evidence: {evidence} {cite(ctx, [s for _, s in phrases])}.")
         lines.append(line + (f" {_stale_note(verdict)}" if verdict.stale else ""))
@@ -101,15 +114,18 @@ def front_page(ctx: Context) -> str:
 
 
 def nothing_known(ctx: Context) -> str:
-    """What a view before any source was published can say: when the first one counts as known."""
+    """What a view before any source was published can say: that it is empty on purpose, and why."""
     sources = ctx.ds["sources"].sort_values(["date_end", "source_id"])
     if sources.empty:
         return "The dataset holds no source yet."
     first = sources.iloc[0]
-    return (f"**Nothing in this dataset was known by {long_day(ctx.view.known_by)}:** no source had been "
-            f"published. The earliest, {md_escape(first['cite_as'])}, is dated {md_escape(first['date_label'])} "
-            f"and counts as known from {long_day(first['date_end'])}. For what we now know of the period, build "
-            f"the retrospective view (`-p known_by=latest`).")
+    note = f" {md_escape(first['date_note'])}" if first["date_note"] else ""
+    none, first_one = ("Neither", "earlier") if len(sources) == 2 else ("None", "earliest")
+    return (f"**This edition is empty on purpose.** {none} of the {plural(len(sources), 'source')} this brief is "
+            f"built from had been published by {long_day(ctx.view.known_by)}. The {first_one}, "
+            f"{md_escape(first['cite_as'])}, counts as known from {long_day(first['date_end'])}.{note} Events of "
+            f"the period may well have been public at the time; they are not yet in these sources. For what we "
+            f"now know of the period, see the brief of the same date in retrospect.")
 
 
 def key_figures(ctx: Context) -> str:
@@ -147,23 +163,40 @@ def what_changed(ctx: Context) -> str:
     """The section: one sentence per tracked track (trend and why), then the dated changes."""
     items = changes.compute_changes(ctx)
     tracks = ctx.vocab["tracks"]
-    lines = [f"## {md_escape(changes.heading(ctx))} {{#sec-what-changed}}", ""]
+    lines = [f"## {md_escape(changes.heading(ctx))} {{#sec-what-changed}}", "",
+             f"*{md_escape(changes.compared_with(ctx))}*", ""]
     for trend in changes.trends(ctx, items):
         lines.append(f"- **{md_escape(tracks.label(trend.track))}** {changes.MARKERS[trend.marker]} "
                      f"{trend.marker}. {md_escape(trend.reason)}")
     lines.append("")
     listed = [c for c in items if c.listed]
-    elsewhere = len(items) - len(listed)  # first records and format changes: their own sections show them
-    if elsewhere:
-        lines += [f"New in this view and shown in the sections below: {plural(elsewhere, 'fact')} (first records of "
-                  "sticking points, chain steps and outlook factors; changes in how a track is negotiated).", ""]
+    also = _shown_elsewhere(ctx, items)
+    if also:
+        lines += [also, ""]
     if not listed:
-        other = "other " if elsewhere else ""
+        other = "other " if also else ""
         return "\n".join([*lines, f"No {other}new facts in the data between the two views.", ""])
     rows = [[md_escape(c.date_label), md_escape(", ".join(tracks.short(t) for t in tracks.ordered(c.tracks))),
              md_escape(c.text), cite(ctx, [c.source_id])] for c in listed]
     return "\n".join(lines) + "\n" + table(["Date", "Track", "What changed", "Source"], rows,
                                            "Changes by date {#tbl-changes}")
+
+
+def _shown_elsewhere(ctx: Context, items: list[changes.Change]) -> str:
+    """The first records of the period that their own sections tell, named, by section."""
+    by_section: dict[str, list[str]] = {}
+    for c in items:
+        if not c.listed and c.shown_in:
+            by_section.setdefault(c.shown_in, []).append(in_sentence(c.subject, ctx.names))
+    if not by_section:
+        return ""
+    groups = "; ".join(f"{', '.join(md_escape(s) for s in subjects)} ({_SECTION_NAMES[section]})"
+                       for section, subjects in by_section.items())
+    return f"New in this period and told in their own sections: {groups}."
+
+
+_SECTION_NAMES = {"sticking points": "sticking points", "chain": "dependency chain", "outlook": "outlook",
+                  "tracks": "where each track stands"}
 
 
 # --------------------------------------------------------------------------- tracks
@@ -186,8 +219,8 @@ def _track_standing(ctx: Context, track: str) -> str:
     n = nodes.sort_values(["date_start", "node_id"]).iloc[0]
     status = ctx.vocab["statuses"].label(n["status"]).lower()
     note = f" {md_escape(n['status_note'])}" if n["status_note"] else ""
-    return (f"*Where it stands:* {md_escape(n['label'])} — {md_escape(status)} since "
-            f"{md_escape(n['status_since'])}.{note} {cite(ctx, [n['status_source_id']])}")
+    return (f"*Where it stands:* {md_escape(n['label'])} — {md_escape(status)} {md_escape(n['status_since'])}."
+            f"{note} {cite(ctx, [n['status_source_id']])}")
 
 
 def _track_events(ctx: Context, track: str) -> list[str]:
@@ -198,16 +231,38 @@ def _track_events(ctx: Context, track: str) -> list[str]:
             f"{cite(ctx, [e.source_id])}" for e in events.itertuples()]
 
 
+def _open_issues(ctx: Context, track: str) -> pd.DataFrame:
+    """The track's sticking points with a status on record that is not settled."""
+    points = analysis.sticking_points(ctx)
+    settled = set(ctx.vocab["statuses"].where("settled")) | {analysis.NO_RECORD}
+    return points[(points["track"] == track) & ~points["status"].isin(settled)]
+
+
+def _track_issues(ctx: Context, track: str) -> str:
+    statuses = ctx.vocab["statuses"]
+    issues = [f"{md_escape(in_sentence(p.title, ctx.names))} ({md_escape(statuses.label(p.status).lower())} "
+              f"{md_escape(p.status_since)}) {cite(ctx, [p.source_id, p.status_source_id])}"
+              for p in _open_issues(ctx, track).itertuples()]
+    if not issues:
+        return ""
+    return f"*{'Open issue' if len(issues) == 1 else 'Open issues'}:* {'; '.join(issues)}."
+
+
 def track_sections(ctx: Context) -> str:
-    """One subsection per tracked track: how it is negotiated, where it stands, what happened in the window."""
+    """One subsection per tracked track: how it is negotiated, where it stands, its open issues when no
+    event of the window says more, what happened in the window."""
     tracks = ctx.vocab["tracks"]
+    window = f"{short_day(ctx.params.since)} to {short_day(ctx.as_of)}"
     out = []
     for track in tracks.where("trend"):
         lead, standing, events = _track_lead(ctx, track), _track_standing(ctx, track), _track_events(ctx, track)
         body = [p for p in (lead, standing) if p]
         if events:
-            body.append(f"In the window ({short_day(ctx.params.since)} to {short_day(ctx.as_of)}):\n\n"
-                        + "\n".join(events))
+            body.append(f"In the window ({window}):\n\n" + "\n".join(events))
+        else:
+            issues = _track_issues(ctx, track)
+            if body or issues:
+                body += [p for p in (issues, f"No event on this track is recorded in the window ({window}).") if p]
         if not body:
             body.append(f"{NO_DATA}: nothing on this track is known by {long_day(ctx.as_of)}.")
         out.append(f"### {md_escape(tracks.label(track))} {{#sec-track-{track.replace('_', '-')}}}\n\n"
@@ -230,36 +285,40 @@ def progress_notes(ctx: Context) -> str:
 
 
 def cadence_summary(ctx: Context) -> str:
+    """How many meetings the sources mention in the window, by mediator; hosts that did not mediate."""
     meetings = analysis.meetings(ctx)
     window = f"{long_day(ctx.params.since)} to {long_day(ctx.as_of)}"
+    selection = "" if ctx.params.all_mediators else " (the mediators selected)"
     if meetings.empty:
-        return f"{NO_DATA}: no recorded meeting of the selected mediators from {window}.\n"
+        return f"{NO_DATA}: no recorded meeting from {window}{selection}.\n"
     actors = ctx.vocab["actors"]
     complete = ctx.ds.completeness("meetings")
-    caveat = "" if complete.get("complete", True) else f" — {md_escape(complete.get('note', ''))} —"
+    caveat = "" if complete.get("complete", True) else f" — {md_escape(complete.get('note', ''))}"
     by = pd.Series([analysis.mediator_key(m) for m in meetings["mediators"]]).value_counts()
-    parts = [f"{plural(int(by[m]), 'meeting')} facilitated by {md_escape(actors.label(m))}"
+    parts = [f"{md_escape(actors.label(m))}, {plural(int(by[m]), 'meeting')}"
              for m in actors.ordered(set(by.index) - {""})]
     if "" in by.index:
-        parts.append(f"{plural(int(by['']), 'meeting')} with no mediator named")
+        parts.append(f"none named, {plural(int(by['']), 'meeting')}")
     hosted = meetings[(meetings["host"] != "") & (meetings["mediators"].map(len) == 0)]
-    hosts = "; ".join(f"{md_escape(m.place)} was hosted by {md_escape(actors.label(m.host))}, which did not mediate"
-                      for m in hosted.itertuples())
-    selection = "" if ctx.params.all_mediators else " among the mediators selected"
-    text = (f"The sources record {plural(len(meetings), 'meeting')} from {window}{selection}{caveat}: "
+    hosts = " ".join(f"{md_escape(actors.label(m.host))} hosted the meeting in {md_escape(m.place)} but did not "
+                     f"mediate." for m in hosted.itertuples())
+    text = (f"Our sources mention {plural(len(meetings), 'meeting')} from {window}{selection}{caveat}. By mediator: "
             f"{'; '.join(parts)}.")
-    return text + (f" {hosts}." if hosts else "") + f" {cite(ctx, set(meetings['source_id']))}\n"
+    return text + (f" {hosts}" if hosts else "") + f" {cite(ctx, set(meetings['source_id']))}\n"
 
 
 def chain_summary(ctx: Context) -> str:
+    """Where the chain is held up: its first unsettled main step and the conditions it waits on."""
+    if analysis.chain_nodes(ctx).empty:
+        return f"{NO_DATA}: no step of the chain is known by {long_day(ctx.as_of)}.\n"
     wait = analysis.chain_waiting_on(ctx)
     if wait is None:
         return f"Every main step of the chain is settled as of {long_day(ctx.as_of)}.\n"
     statuses = ctx.vocab["statuses"]
-    text = (f"The first unsettled step is the {md_escape(wait.label[0].lower() + wait.label[1:])}, "
-            f"{md_escape(statuses.label(wait.status).lower())} since {md_escape(wait.since)}.")
+    state = statuses.label(wait.status).lower() + (f" {wait.since}" if wait.since else "")
+    text = f"The first unsettled step is the {md_escape(in_sentence(wait.label, ctx.names))}, {md_escape(state)}."
     if wait.blockers:
-        items = "; ".join(f"{md_escape(label)} — {md_escape(statuses.label(st).lower())}"
+        items = "; ".join(f"{md_escape(in_sentence(label, ctx.names))} ({md_escape(statuses.label(st).lower())})"
                           for label, _, st in wait.blockers)
         text += f" It waits on {plural(len(wait.blockers), 'condition')}: {items}."
     return text + "\n"
@@ -301,19 +360,41 @@ def outlook(ctx: Context) -> str:
 
 
 def indicators(ctx: Context) -> str:
-    """Per tracked track: what would move its trend, from the data (open issues, next step, dates ahead)."""
-    tracks, statuses = ctx.vocab["tracks"], ctx.vocab["statuses"]
-    settled = set(statuses.where("settled"))
-    points = analysis.sticking_points(ctx)
+    """Per tracked track, what would move it: its first unsettled main step and the unsettled steps it
+    waits on, the other open issues to settle (their statuses are in the sticking-point table), and the
+    dates ahead."""
+    tracks = ctx.vocab["tracks"]
     ahead = analysis.outlook(ctx).ahead
     lines = []
     for track in tracks.where("trend"):
-        mine = points[(points["track"] == track) & ~points["status"].isin(settled)]
-        issues = "; ".join(f"{md_escape(p.title)} ({md_escape(statuses.label(p.status).lower())})"
-                           for p in mine.itertuples() if p.status != analysis.NO_RECORD)
-        dates = "; ".join(f"{md_escape(f.factor)} ({md_escape(f.horizon_label)})" for f in ahead.itertuples()
-                          if f.horizon and track in f.tracks)
-        parts = ([f"*Open issues:* {issues}."] if issues else []) + ([f"*Dates ahead:* {dates}."] if dates else [])
+        step, named_points = _next_step(ctx, track)
+        issues = "; ".join(md_escape(in_sentence(p.title, ctx.names)) for p in _open_issues(ctx, track).itertuples()
+                           if p.point_id not in named_points)
+        dates = "; ".join(f"{md_escape(in_sentence(f.factor, ctx.names))} ({md_escape(f.horizon_label)})"
+                          for f in ahead.itertuples() if f.horizon and track in f.tracks)
+        parts = [p for p in (step, f"*To settle:* {issues}." if issues else "",
+                             f"*Dates ahead:* {dates}." if dates else "") if p]
         if parts:
             lines.append(f"- **{md_escape(tracks.label(track))}.** {' '.join(parts)}")
     return "\n".join(lines) + "\n" if lines else "No open issue or date ahead is recorded for any track.\n"
+
+
+def _next_step(ctx: Context, track: str) -> tuple[str, set[str]]:
+    """The track's first unsettled main step and the unsettled steps it waits on; and the sticking points
+    those steps are (so that they are not named twice)."""
+    nodes = analysis.chain_nodes(ctx).set_index("node_id")
+    settled = set(ctx.vocab["statuses"].where("settled")) | {analysis.NO_RECORD}
+    main = set(ctx.vocab["node_kinds"].where("main"))
+    open_main = nodes[(nodes["track"] == track) & nodes["kind"].isin(main) & ~nodes["status"].isin(settled)]
+    if open_main.empty:
+        return "", set()
+    first = open_main.sort_values(["date_start"]).index[0]
+    graph = analysis.chain_graph(ctx)
+    blocking = set(ctx.vocab["relations"].where("blocking"))
+    waits = [p for p in sorted(graph.predecessors(first))
+             if nodes.loc[p, "status"] not in settled and graph.edges[p, first]["relation"] in blocking]
+    text = f"*Next step:* {md_escape(in_sentence(nodes.loc[first, 'label'], ctx.names))}"
+    if waits:
+        text += ", which waits on " + and_list([f"the {md_escape(in_sentence(nodes.loc[p, 'label'], ctx.names))}"
+                                                 for p in waits])
+    return text + ".", {nodes.loc[p, "point_id"] for p in [first, *waits]} - {""}

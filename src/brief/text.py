@@ -32,3 +32,24 @@ def shown(value, limit: int = 80) -> str:
     """``value`` made safe to print on one line: control characters escaped, long text cut."""
     text = printable(str(value)).replace("\n", "\\n").replace("\r", "\\r")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_ORDINARY_WORD = re.compile(r"[A-Z][a-z]*")
+
+
+def in_sentence(text: str, names) -> str:
+    """``text`` (a label written to stand alone, "Amendment of …") as it reads inside a sentence: its first
+    letter lowercased, unless its first word is a name — one of ``names`` or derived from one (Armenian), an
+    acronym, or a word with an apostrophe or dash (Azerbaijan's, Armenia–Turkey)."""
+    first = text.split(" ", 1)[0]
+    if not _ORDINARY_WORD.fullmatch(first) or any(first.startswith(name) for name in names):
+        return text
+    return text[0].lower() + text[1:]
+
+
+_SMALL_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def number_words(n: int) -> str:
+    """House style: numbers under ten in words ("three"), larger ones in figures ("12")."""
+    return _SMALL_NUMBERS[n] if 0 <= n < len(_SMALL_NUMBERS) else str(n)

@@ -31,7 +31,7 @@ def card_texts(ctx: Context, nodes: pd.DataFrame) -> dict[str, tuple[str, str]]:
         if n.status == analysis.NO_RECORD:
             status = "no status recorded"
         else:
-            status = statuses.label(n.status) + (f" · since {n.status_since}" if n.status_since else "")
+            status = statuses.label(n.status) + (f" · {n.status_since}" if n.status_since else "")
         texts[n.node_id] = (n.label, status)
     return texts
 
@@ -97,7 +97,7 @@ def _layout(ctx: Context, graph, nodes: pd.DataFrame, title: str, note: str, alt
     cards, texts, points = _frames(ctx, nodes, result)
     px = {"scale": None, "axis": None}
     tooltip = [alt.Tooltip("step:N", title="Step"), alt.Tooltip("status:N", title="Status"),
-               alt.Tooltip("since:N", title="Since"), alt.Tooltip("note:N", title="Note"),
+               alt.Tooltip("since:N", title="Recorded"), alt.Tooltip("note:N", title="Note"),
                alt.Tooltip("source:N", title="Source")]
     frames = alt.Chart(cards).mark_rect(fill="white", stroke=theme.TEXT_COLOUR, cornerRadius=3).encode(
         x=alt.X("x:Q", **px), x2="x2:Q", y=alt.Y("y:Q", **px), y2="y2:Q",
@@ -137,10 +137,10 @@ def chain_chart(ctx: Context) -> Figure:
     if wait is None:
         title = f"Every main step of the chain is settled as of {day}"
     else:
-        state = statuses.label(wait.status).lower() + (f" since {wait.since}" if wait.since else "")
-        held = f", held by {len(wait.blockers)} open condition{'s' if len(wait.blockers) != 1 else ''}" \
-            if wait.blockers else ""
-        title = f"Everything downstream waits on the {wait.label[0].lower() + wait.label[1:]} ({state}){held}"
+        state = statuses.label(wait.status).lower() + (f" {wait.since}" if wait.since else "")
+        held = f" waits on {len(wait.blockers)} open condition{'s' if len(wait.blockers) != 1 else ''}" \
+            if wait.blockers else " is the first step not settled"
+        title = f"The {wait.label[0].lower() + wait.label[1:]} ({state}){held}"
     sources = tuple(sorted(set(nodes["status_source_id"]) | set(ctx.facts("chain_edges")["source_id"])))
     relations = ctx.vocab["relations"]
     steps = "; ".join(f"{n.label}: {card_texts(ctx, nodes)[n.node_id][1]}" for n in nodes.itertuples())
