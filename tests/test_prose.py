@@ -44,11 +44,14 @@ def problems(*passages: Passage) -> list[str]:
 
 
 def test_the_fixture_briefs_passages_with_their_lines():
-    found = prose.parse_passages((FIXTURE / "brief.qmd").read_text(encoding="utf-8"))
+    text = (FIXTURE / "brief.qmd").read_text(encoding="utf-8")
+    found = prose.parse_passages(text)
+    line = {key: next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith(f"::: {{#{key} "))
+            for key in ("pa-progress", "pa-chain")}
     assert [(p.key, p.where, p.rests_on, p.reviewed) for p in found] == [
-        ("pa-progress", "brief.qmd:36", ("fx_share_2024", "fx_articles_2024", "fx_sps_courts_12",
-                                         "fx_sps_observers_12"), D(2024, 12, 31)),
-        ("pa-chain", "brief.qmd:62", ("fx_e_treaty_normal", "fx_cs_normal_06"), D(2024, 12, 31))]
+        ("pa-progress", f"brief.qmd:{line['pa-progress']}", ("fx_share_2024", "fx_articles_2024", "fx_sps_courts_12",
+                                                             "fx_sps_observers_12"), D(2024, 12, 31)),
+        ("pa-chain", f"brief.qmd:{line['pa-chain']}", ("fx_e_treaty_normal", "fx_cs_normal_06"), D(2024, 12, 31))]
     assert found[1].text == "Normalization with Cerva waits on the treaty, as the chain shows."
 
 
