@@ -46,6 +46,17 @@ def test_front_page_text_resting_on_facts_outside_the_view_is_omitted():
                          "\\[1\\].\n")
 
 
+def test_evidence_names_each_fact_as_a_reader_recognises_it():
+    # A meeting by who met where, a status by its subject, a chain link as a sentence, a figure in its words.
+    front = {"edition": "test", "path": "editions/test.yml", "reviewed": "2024-12-31", "headline": None, "judgments": [
+        {"text": "Talks continue.", "confidence": "likely",
+         "rests_on": ["fx_mt_vell", "fx_sps_route_06", "fx_e_treaty_normal", "fx_share_2023"]}]}
+    text = sections.front_page(context(edition={"front_page": front}))
+    assert ("Evidence: Foreign ministers met in Vell (14 May 2024); Who guards the transit route: stuck (Jun 2024); "
+            "Draft treaty must be settled for Arda–Cerva normalization (Jun 2024); 30% of the treaty (Dec 2023) "
+            "\\[1\\].") in text
+
+
 def test_front_page_marks_a_stale_judgment():
     # The mid-year judgment on the frontier, reviewed on 30 June, read at year end: the observer mandate
     # (a frontier factor of the year-end review) became known after the review.

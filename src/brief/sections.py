@@ -65,6 +65,8 @@ def describe_fact(ctx: Context, fact_id: str) -> tuple[str, str]:
     elif "status" in row and row.get("node_id"):
         subject = ctx.ds["chain_nodes"].set_index("node_id").loc[row["node_id"], "label"]
         words = f"{subject}: {statuses.label(row['status']).lower()}"
+    elif fact.table == "meetings":
+        words = f"{ctx.vocab['formats'].label(row['format'])} met in {row['place']}"
     elif fact.table == "chain_edges":
         labels = ctx.ds["chain_nodes"].set_index("node_id")["label"]
         words = (f"{labels[row['from_node']]} {ctx.vocab['relations'].label(row['relation'])} "
