@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -277,8 +278,10 @@ def scaled(base: Path, factor: int, cold: Row) -> Row:
     limit = max(60, round(5 * cold.seconds))
     result = measure([BRIEF, "build", "--timeout", str(limit)], root, may_fail=True)
     if result["rc"] != 0:
+        failing = sorted(set(re.findall(r"notebooks/([\w-]+)\.ipynb", result["stderr"])))
+        why = "timed out" if "did not finish" in result["stderr"] else "failed"
         return Row(f"cold build, data ×{factor}", result["seconds"], result["peak_mib"], failed=True,
-                   details=f"{sum(counts.values())} rows; " + " / ".join(result["stderr"].strip().splitlines()[-2:]))
+                   details=f"{sum(counts.values())} rows; {why} (limit {limit} s a notebook): {', '.join(failing)}")
     return Row(f"cold build, data ×{factor}", result["seconds"], result["peak_mib"],
                f"{sum(counts.values())} rows, {outputs_summary(root)}")
 
