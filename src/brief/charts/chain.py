@@ -143,7 +143,8 @@ def chain_chart(ctx: Context) -> Figure:
         title = f"The {wait.label[0].lower() + wait.label[1:]} ({state}){held}"
     sources = tuple(sorted(set(nodes["status_source_id"]) | set(ctx.facts("chain_edges")["source_id"])))
     relations = ctx.vocab["relations"]
-    steps = "; ".join(f"{n.label}: {card_texts(ctx, nodes)[n.node_id][1]}" for n in nodes.itertuples())
+    texts = card_texts(ctx, nodes)  # once: per step it made the alt text quadratic in the steps
+    steps = "; ".join(f"{n.label}: {texts[n.node_id][1]}" for n in nodes.itertuples())
     labels = dict(zip(nodes["node_id"], nodes["label"], strict=True))
     links = "; ".join(f"{labels[a]} {relations.label(d['relation'])} {labels[b]}"
                       for a, b, d in sorted(graph.edges(data=True)))

@@ -1,0 +1,25 @@
+"""Work that must not grow faster than the data: regression tests for what the scale benchmark found."""
+
+from __future__ import annotations
+
+import pytest
+
+from brief import analysis, charts, nbout
+from brief.charts import chain
+
+from .helpers import copy_project
+
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("scaling") / "project")
+    return nbout.setup(data_dir=root / "data")
+
+
+def test_the_chain_chart_writes_each_steps_text_a_fixed_number_of_times(ctx, monkeypatch):
+    calls = []
+    original = chain.card_texts
+    monkeypatch.setattr(chain, "card_texts", lambda *args: calls.append(1) or original(*args))
+    charts.chain_chart(ctx)
+    steps = len(analysis.chain_nodes(ctx))
+    assert steps > 3 and len(calls) <= 3, f"card_texts ran {len(calls)} times for {steps} steps"
