@@ -23,3 +23,12 @@ def test_the_chain_chart_writes_each_steps_text_a_fixed_number_of_times(ctx, mon
     charts.chain_chart(ctx)
     steps = len(analysis.chain_nodes(ctx))
     assert steps > 3 and len(calls) <= 3, f"card_texts ran {len(calls)} times for {steps} steps"
+
+
+def test_a_text_is_measured_once_however_many_positions_are_tried():
+    from brief.charts import text
+
+    text.text_width.cache_clear()
+    for x in range(50):  # what label placement does: the same lines at candidate after candidate
+        text.text_box(["Four villages returned", "to Azerbaijan"], x, 10, "left")
+    assert text.text_width.cache_info().misses <= 2

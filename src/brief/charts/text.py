@@ -58,6 +58,7 @@ def _advances(font_file: str) -> tuple[int, dict[int, int]]:
     return units, advances
 
 
+@functools.lru_cache(maxsize=1 << 16)  # label placement measures the same texts at every candidate position
 def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
     """Width in pixels of ``text`` in DejaVu Sans (of its widest line, if it has several); the
     oblique (italic) face has the regular face's advances."""
