@@ -228,6 +228,15 @@ def chain_nodes(ctx: Context) -> pd.DataFrame:
                                        "status_note", "status_source_id"])
 
 
+def track_step(ctx: Context, track: str):
+    """The track's first main chain step with a status on record (a row of ``chain_nodes``), or None: where
+    the track stands."""
+    main = set(ctx.vocab["node_kinds"].where("main"))
+    nodes = chain_nodes(ctx)
+    nodes = nodes[(nodes["track"] == track) & nodes["kind"].isin(main) & (nodes["status"] != NO_RECORD)]
+    return None if nodes.empty else nodes.sort_values(["date_start", "node_id"]).iloc[0]
+
+
 def chain_graph(ctx: Context) -> nx.DiGraph:
     """The chain as a DAG of the steps and links in the view (a link needs both its ends)."""
     graph = nx.DiGraph()

@@ -225,13 +225,10 @@ def _listing(phrases: list[str]) -> str:
 
 
 def _standing(ctx: Context, track: str) -> str:
-    """'; <main step> <status> since <date>' for the track's first main chain step, if any."""
-    main = set(ctx.vocab["node_kinds"].where("main"))
-    nodes = analysis.chain_nodes(ctx)
-    nodes = nodes[(nodes["track"] == track) & nodes["kind"].isin(main) & (nodes["status"] != analysis.NO_RECORD)]
-    if nodes.empty:
+    """': <main step> <status> as of|since <date>' for the track's first main chain step, if any."""
+    node = analysis.track_step(ctx, track)
+    if node is None:
         return ""
-    node = nodes.sort_values(["date_start", "node_id"]).iloc[0]
     since = f" {node['status_since']}" if node["status_since"] else ""
     return f": {node['label']} {ctx.vocab['statuses'].label(node['status']).lower()}{since}"
 

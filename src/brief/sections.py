@@ -213,12 +213,9 @@ def _track_lead(ctx: Context, track: str) -> str:
 
 def _track_standing(ctx: Context, track: str) -> str:
     """Where the track's first main chain step stands, if the chain has one on this track."""
-    main = set(ctx.vocab["node_kinds"].where("main"))
-    nodes = analysis.chain_nodes(ctx)
-    nodes = nodes[(nodes["track"] == track) & nodes["kind"].isin(main) & (nodes["status"] != analysis.NO_RECORD)]
-    if nodes.empty:
+    n = analysis.track_step(ctx, track)
+    if n is None:
         return ""
-    n = nodes.sort_values(["date_start", "node_id"]).iloc[0]
     status = ctx.vocab["statuses"].label(n["status"]).lower()
     note = f" {md_escape(n['status_note'])}" if n["status_note"] else ""
     return (f"*Where it stands:* {md_escape(n['label'])} — {md_escape(status)} {md_escape(n['status_since'])}."
