@@ -32,3 +32,14 @@ def test_a_text_is_measured_once_however_many_positions_are_tried():
     for x in range(50):  # what label placement does: the same lines at candidate after candidate
         text.text_box(["Four villages returned", "to Azerbaijan"], x, 10, "left")
     assert text.text_width.cache_info().misses <= 2
+
+
+def test_a_row_of_crowded_labels_measures_each_candidate_slot_once(monkeypatch):
+    from brief.charts import strip, text
+
+    measured = []
+    original = text.text_box
+    monkeypatch.setattr(text, "text_box", lambda *a, **k: measured.append(1) or original(*a, **k))
+    n = 30  # all at one x: each label needs a lane of its own, so label i tries i slots
+    strip.place_row([strip.Item(f"e{i}", "row", 100.0, f"Event {i}") for i in range(n)], 400, 120)
+    assert len(measured) <= n * (n + 1), f"{len(measured)} text measurements for {n} labels"

@@ -72,7 +72,8 @@ def place_row(items: Sequence[Item], width: float, label_width: float,
         for side, lane in _slots():
             top = -MARK_CLEAR - lane * LINE_HEIGHT - h if side == "above" else MARK_CLEAR + lane * LINE_HEIGHT
             label = Block(lines, x, top)
-            if not any(label.box.widened(LABEL_GAP).overlaps(o) for o in boxes):
+            clear = label.box.widened(LABEL_GAP)  # measured once a slot, not once a placed label
+            if not any(clear.overlaps(o) for o in boxes):
                 break
         placed[item.key] = label
         boxes.append(label.box)
