@@ -149,14 +149,14 @@ def test_what_changed_never_says_nothing_is_new_when_the_sections_show_new_facts
 def test_track_sections():
     # A track without an event in the window names its open issues (each citing where the point was raised and
     # where its status comes from) and says that no event is recorded.
-    window = "No event on this track is recorded in the window (1 Jan 2024 to 31 Dec 2024)."
+    window = "event is recorded in the window (1 Jan 2024 to 31 Dec 2024)."
     assert sections.track_sections(context()) == (
         "### Treaty text {#sec-track-treaty}\n\n"
         "The treaty text is negotiated directly from September 2023. \\[1\\]\n\n"
         "*Where it stands:* Draft treaty — in talks as of Sep 2023. Direct talks begin. \\[1\\]\n\n"
         "*Open issues:* charter amendment in Arda (pending as of Dec 2024) \\[1, 2\\]; waiver of court claims (called "
         "negotiable as of Dec 2024) \\[2\\]; no foreign observers (pending as of Dec 2024) \\[2\\].\n\n"
-        f"{window}\n\n"
+        f"No treaty text {window}\n\n"
         "### Frontier {#sec-track-frontier}\n\n"
         "The deputy prime ministers\\' commission runs the frontier track. \\[1\\]\n\n"
         "In the window (1 Jan 2024 to 31 Dec 2024):\n\n"
@@ -165,17 +165,17 @@ def test_track_sections():
         "### Transit {#sec-track-transit}\n\n"
         "The transit track remains trilateral with Colonia. \\[2\\]\n\n"
         "*Open issue:* who guards the transit route (stuck as of Jun 2024) \\[1\\].\n\n"
-        f"{window}\n\n"
+        f"No transit {window}\n\n"
         "### Arda–Cerva normalization {#sec-track-neighbours}\n\n"
         "*Where it stands:* Arda–Cerva normalization — on hold as of Jun 2024. Waits on the treaty. \\[1\\]\n\n"
-        f"{window}\n")
+        f"No Arda–Cerva normalization {window}\n")
 
 
 def test_a_track_known_only_by_its_open_issue_says_what_is_open():
     # Mid-2024 the transit track has no event and no chain step, but its sticking point is on record.
     text = sections.track_sections(context(as_of="2024-06-30", since="2024-01-01"))
     assert ("### Transit {#sec-track-transit}\n\n*Open issue:* who guards the transit route (stuck as of Jun 2024) "
-            "\\[1\\].\n\nNo event on this track is recorded in the window (1 Jan 2024 to 30 Jun 2024).") in text
+            "\\[1\\].\n\nNo transit event is recorded in the window (1 Jan 2024 to 30 Jun 2024).") in text
 
 
 def test_a_track_with_nothing_known_says_so():

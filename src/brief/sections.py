@@ -261,7 +261,9 @@ def track_sections(ctx: Context) -> str:
         else:
             issues = _track_issues(ctx, track)
             if body or issues:
-                body += [p for p in (issues, f"No event on this track is recorded in the window ({window}).") if p]
+                name = md_escape(in_sentence(tracks.label(track), ctx.names))
+                quiet = f"No {name} event is recorded in the window ({window})."
+                body += [p for p in (issues, quiet) if p]
         if not body:
             body.append(f"{NO_DATA}: nothing on this track is known by {long_day(ctx.as_of)}.")
         out.append(f"### {md_escape(tracks.label(track))} {{#sec-track-{track.replace('_', '-')}}}\n\n"
