@@ -29,8 +29,15 @@ editions: $(STAMP)
 	$(BIN)/brief build --all-editions
 
 # JupyterLab on the notebooks, with this project's .venv as the python3 kernel; nothing is fetched
-# from the network (no news or update checks).
-lab: $(STAMP)
+# from the network (no news or update checks). The command line turns the fetching off; the settings
+# default (read from the environment's overrides.d) also keeps JupyterLab from asking about news.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.d/brief.json
+
+$(LAB_SETTINGS): Makefile
+	mkdir -p $(@D)
+	printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $@
+
+lab: $(STAMP) $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
 	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --allow-root
 

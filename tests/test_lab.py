@@ -1,7 +1,7 @@
 """The notebooks in a real JupyterLab (started on 127.0.0.1 as `make lab` starts it), driven from Chromium:
 each notebook opens with the project's kernel in notebooks/, runs all cells with its default parameters,
 shows every chart (JupyterLab 4.6 renders Vega-Lite only up to v5, so a chart is its HTML output with the
-static SVG), logs no console error and sends no request off the machine.
+static SVG), logs no console error, sends no request off the machine and never asks about Jupyter news.
 
 One server and one browser page for all notebooks; each notebook is opened, run and closed through
 JupyterLab's own command API (``window.jupyterapp``, exposed for the test), which resolves when every
@@ -25,7 +25,7 @@ import pytest
 from brief.contract import cell_label
 
 from .browser import ARGS, CHROMIUM
-from .helpers import copy_project
+from .helpers import ROOT, copy_project
 
 pytestmark = [pytest.mark.jupyterlab, pytest.mark.browser, pytest.mark.slow]
 
@@ -39,18 +39,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def lab_settings(venv: Path) -> Path:
+    """The settings defaults `make lab` writes into an environment (here a scratch one, so the test's own
+    .venv is left alone): the folder JupyterLab reads them from."""
+    settings = venv / "share" / "jupyter" / "lab" / "settings"
+    proc = subprocess.run(["make", "-s", "-C", str(ROOT), f"VENV={venv}", str(settings / "overrides.d" / "brief.json")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return settings
+
+
+def test_make_lab_writes_the_settings_where_jupyterlab_reads_them(tmp_path):
+    from jupyterlab.labapp import LabApp
+
+    assert Path(LabApp().app_settings_dir) == Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings"
+    written = json.loads((lab_settings(tmp_path) / "overrides.d" / "brief.json").read_text(encoding="utf-8"))
+    assert written == {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+
+
 def lab_command(port: int, token: str, state: Path) -> list[str]:
-    """`make lab`'s command, plus a known token, a private settings/workspace folder (no state from the
-    user's own JupyterLab) and the app exposed to the page."""
-    settings = state / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    # No "get notified about Jupyter news?" prompt over the notebook.
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
+    """`make lab`'s command and settings, plus a known token, a private settings/workspace folder (no state
+    from the user's own JupyterLab) and the app exposed to the page."""
     return [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--notebook-dir=notebooks",
             "--ServerApp.ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
             "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--allow-root", "--LabApp.expose_app_in_browser=True",
+            f"--LabApp.app_settings_dir={lab_settings(state / 'venv')}",
             f"--LabApp.user_settings_dir={state / 'settings'}", f"--LabApp.workspaces_dir={state / 'workspaces'}"]
 
 
@@ -145,6 +159,8 @@ def test_every_notebook_runs_in_jupyterlab_and_draws_its_charts(lab, artifacts):
                 page.screenshot(path=str(artifacts / f"lab-{Path(name).stem}.png"))
                 check_run(name, result)
                 page.evaluate(CLOSE_NOTEBOOK)
+            # JupyterLab asks at start-up unless the settings say never (shown within seconds, long gone by now).
+            assert page.get_by_text("official Jupyter news").count() == 0, "JupyterLab asks about news"
         finally:
             browser.close()
     assert errors == [], errors
