@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from brief.render.quarto import quarto_binary
 
@@ -107,6 +108,8 @@ def test_engines_agree_on_structure(built_default, quarto_build):
     ours = html_facts(builtin["html"].read_text(encoding="utf-8"))
     theirs = html_facts(quarto_out["html"].read_text(encoding="utf-8"))
     assert ours["headings"] and ours["captions"] and ours["references"] and ours["targets"] == []
+    # The byline is for readers: no internal edition id (the colophon and manifest keep it).
+    assert ours["byline"] == "South Caucasus Desk · Data as of 31 December 2024"
     for key in ("title", "byline", "headings", "captions", "references", "targets", "charts", "footnotes",
                 "callouts"):
         assert theirs[key] == ours[key], key
@@ -115,6 +118,9 @@ def test_engines_agree_on_structure(built_default, quarto_build):
     for key in ("captions", "references", "page_of", "tagged", "a4", "all_fonts_embedded", "no_literal_ids"):
         assert pdf_theirs[key] == pdf_ours[key], key
     assert pdf_ours["tagged"] and pdf_ours["all_fonts_embedded"] and pdf_ours["no_literal_ids"]
+    for facts in (pdf_ours, pdf_theirs):
+        assert "South Caucasus Desk · Data as of 31 December 2024 " in facts["text"]
+        assert not re.search(r"Edition [\d-]+ ", facts["text"].split("Bottom line")[0])
     for heading in ours["headings"]:
         assert heading in pdf_theirs["text"], heading
 
@@ -202,7 +208,8 @@ def test_quarto_profile_is_an_edition_and_parameters_are_checked(clone):
     assert editions
     proc = quarto_in(clone, "render", "brief.qmd", "--to", "html", "--profile", editions[0])
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert f"Edition {editions[0]}" in (clone / "brief.html").read_text(encoding="utf-8")
+    title = yaml.safe_load((clone / "editions" / f"{editions[0]}.yml").read_text(encoding="utf-8"))["title"]
+    assert f'<p class="subtitle">{title}</p>' in (clone / "brief.html").read_text(encoding="utf-8")
 
     bad = quarto_in(clone, "render", "-P", "as_of:2024-13-01")
     assert bad.returncode != 0

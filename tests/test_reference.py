@@ -6,7 +6,7 @@ from __future__ import annotations
 from brief import reference
 from brief.dataset import load_dataset
 
-from .fixture_data import context, copy_data
+from .fixture_data import context, copy_data, edition_context_of
 from .helpers import read_rows, set_cell
 
 MID_YEAR = {"as_of": "2024-06-30"}
@@ -163,3 +163,10 @@ def test_colophon_says_all_mediators_when_none_was_left_out():
 
 def test_colophon_of_a_notebook_run_outside_the_build_says_the_renderer_is_not_recorded():
     assert "**Rendered by:** not recorded (a notebook run outside the build).\n" in reference.colophon(context())
+
+
+def test_colophon_names_a_committed_edition_and_its_file():
+    """The title block shows an edition's title; its name, the id to rebuild it by, is in the colophon."""
+    assert reference.colophon(context(edition=edition_context_of("2024-12"))).startswith(
+        "**Edition:** `2024-12` (editions/2024-12.yml).\n\n**Parameters:**")
+    assert "**Edition:**" not in reference.colophon(context())

@@ -10,6 +10,7 @@ from . import analysis
 from .context import Context
 from .contract import md_escape
 from .dates import long_day, short_day
+from .editions import EDITIONS_DIR
 from .knowledge import fact_resources
 from .sections import NO_DATA, cite, table
 
@@ -142,7 +143,10 @@ def glossary(ctx: Context) -> str:
 
 
 def colophon(ctx: Context) -> str:
-    """Parameters, view, dataset and the tools that made this brief (passed in by the build)."""
+    """Edition, parameters, view, dataset and the tools that made this brief (passed in by the build).
+
+    The edition's name is an id for rebuilding it (the title block shows its title), so it is printed here.
+    """
     p = ctx.params
     mediators = "all" if p.all_mediators else ", ".join(p.mediators)
     renderer = (ctx.provenance or {}).get("renderer") or {}
@@ -153,7 +157,9 @@ def colophon(ctx: Context) -> str:
     copies = "; ".join(f"{md_escape(s.cite_as)}: {md_escape(s.path)}" + (f", accessed {md_escape(s.accessed)}"
                                                                          if s.accessed else "")
                        for s in ctx.citations.sources.itertuples() if s.path)
-    return (f"**Parameters:** `as_of` = {p.as_of}, `known_by` = {p.known_by}, `since` = {p.since}, "
+    name = (ctx.edition or {}).get("name")
+    edition = f"**Edition:** `{name}` ({md_escape(f'{EDITIONS_DIR}/{name}.yml')}).\n\n" if name else ""
+    return (f"{edition}**Parameters:** `as_of` = {p.as_of}, `known_by` = {p.known_by}, `since` = {p.since}, "
             f"`mediators` = {md_escape(mediators)}, `period` = {p.period}.\n\n"
             f"**Dataset:** version {md_escape(ctx.ds.version or 'not stated')}, sha256 `{ctx.ds.sha256}`.\n\n"
             + (f"**Sources as filed:** {copies}.\n\n" if copies else "")

@@ -22,7 +22,6 @@ def template_variables(front: dict, metadata: dict) -> dict:
     authors = [authors] if isinstance(authors, str) else [a.get("name", a) if isinstance(a, dict) else a
                                                           for a in authors]
     return {
-        "edition": str(metadata.get("edition") or as_of.isoformat()),
         "edition-title": str(metadata.get("subtitle") or front.get("subtitle") or ""),
         "as-of-long": str(metadata.get("as-of-long") or as_of.isoformat()),  # worded by the build (brief.dates)
         "date": as_of.isoformat(),
