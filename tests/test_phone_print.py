@@ -10,45 +10,17 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from contextlib import contextmanager
 
 import pytest
 
-from .browser import ARGS, CHROMIUM
+from .browser import PHONE, browser_page
 from .helpers import edition_outputs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 SMALLEST_TEXT = 11  # CSS px, on a phone
 # A4 in Chromium's print: 210 mm less brief.html's @page side margins (16 mm each), in CSS px.
 PRINT_WIDTH = round((210 - 2 * 16) / 25.4 * 96)
-
-
-@contextmanager
-def browser_page(html, **context):
-    """(page, log) for ``html`` opened from disk once every chart has drawn; log as in browser.open_page."""
-    if not shutil.which("chromium"):
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    log = {"errors": [], "requests": []}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_context(**context).new_page()
-            page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: log["errors"].append(str(e)))
-            page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:"))
-                    else log["requests"].append(r.url))
-            page.goto(html.resolve().as_uri())
-            page.wait_for_load_state("load")
-            page.wait_for_function("[...document.querySelectorAll('.brief-chart')].every(c => c.querySelector('svg'))",
-                                   timeout=20000)
-            yield page, log
-        finally:
-            browser.close()
-    assert log["errors"] == [] and log["requests"] == [], log
 
 
 @pytest.fixture(scope="module")

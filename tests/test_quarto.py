@@ -18,7 +18,7 @@ import yaml
 
 from brief.render.quarto import quarto_binary
 
-from .browser import open_page
+from .browser import PHONE, browser_page, open_page
 from .helpers import FIXTURE, FIXTURE_INPUTS, ROOT, copy_project, edition_outputs, run_brief
 from .pagefill import MOST_BLANK, page_gaps
 
@@ -219,3 +219,51 @@ def test_quarto_profile_is_an_edition_and_parameters_are_checked(clone):
     latex = quarto_in(clone, "render", "brief.qmd", "--to", "pdf")
     assert "quarto render brief.qmd --to typst" in latex.stdout + latex.stderr
     assert run("git", "status", "--porcelain", cwd=clone).stdout == ""
+
+
+# The contents, the title and the bottom line as laid out, and where the notes the bottom line cites are.
+FRONT = """() => {
+  const box = e => { const b = e.getBoundingClientRect(); return {left: b.left, right: b.right, top: b.top,
+                                                                  bottom: b.bottom, height: b.height}; };
+  const contents = document.querySelector('nav#TOC details');
+  const bottom = document.querySelector('.brief-callout-important');
+  const notes = bottom.nextElementSibling;
+  const refs = [...document.querySelectorAll('a.footnote-ref')].map(a => {
+    const note = document.getElementById(a.getAttribute('href').slice(1));
+    return {ref: box(a).top + scrollY, note: box(note).top + scrollY};
+  });
+  return {open: contents.open, contents: box(contents), main: box(document.querySelector('main')),
+          links: [...contents.querySelectorAll('a')].map(a => box(a).height),
+          title: box(document.querySelector('h1.title')), bottom: box(bottom),
+          notesFollow: notes.matches('.footnotes') && notes.contains(document.querySelector('.footnotes li')),
+          notesTop: box(notes).top, refs,
+          colophon: box(document.getElementById('sec-colophon')).top + scrollY};
+}"""
+
+
+@pytest.mark.browser
+def test_both_htmls_fold_the_contents_on_a_phone_and_keep_notes_by_their_text(built_default, quarto_build, artifacts):
+    for name, root in (("builtin", built_default), ("quarto", quarto_build)):
+        html = edition_outputs(root)["html"]
+        with browser_page(html, viewport={"width": 1280, "height": 900}) as (page, _):
+            desk = page.evaluate(FRONT)
+            page.locator("nav#TOC summary").click(force=True)  # the contents are no toggle on a desktop
+            assert page.evaluate("document.querySelector('nav#TOC details').open"), name
+        # Beside the text, every entry shown.
+        assert desk["open"] and desk["contents"]["right"] < desk["main"]["left"], (name, desk)
+        assert desk["links"] and min(desk["links"]) > 0, (name, desk["links"])
+        # The bottom line's notes (its measures' definitions) right under it, not after the colophon.
+        assert desk["notesFollow"] and desk["notesTop"] - desk["bottom"]["bottom"] < 30, (name, desk)
+        assert desk["refs"] and all(0 < r["note"] - r["ref"] < 900 and r["note"] < desk["colophon"]
+                                    for r in desk["refs"]), (name, desk["refs"])
+        with browser_page(html, **PHONE) as (page, _):
+            phone = page.evaluate(FRONT)
+            page.screenshot(path=str(artifacts / f"phone-front-{name}.png"))
+            # One line above the title: the title and the bottom line are on the first screen.
+            assert not phone["open"] and phone["contents"]["height"] < 60, (name, phone)
+            assert phone["title"]["top"] < 120 and phone["bottom"]["top"] < 600, (name, phone)
+            page.locator("nav#TOC summary").tap()
+            assert page.evaluate(FRONT)["open"] and min(page.evaluate(FRONT)["links"]) > 0, name
+            page.locator("nav#TOC a[href='#sec-colophon']").tap()
+            page.wait_for_function("location.hash == '#sec-colophon'")
+            assert not page.evaluate(FRONT)["open"], f"{name}: the contents stay open after a link was followed"

@@ -90,7 +90,9 @@ def _html(body: str, executed_dir: Path, work: Path, out_dir: Path, meta: dict) 
     bundle.write_text(vega_script_tag(), encoding="utf-8")
     html = _pandoc(resolved.markdown, "html5", [
         "--standalone", f"--template={TEMPLATES / 'brief.html'}", *FILTERS,
-        "--toc", "--toc-depth=2", "--section-divs", f"--include-in-header={bundle}", "--wrap=none",
+        # Notes follow the block that cites them: the bottom line's notes define its measures.
+        "--toc", "--toc-depth=2", "--section-divs", "--reference-location=block", f"--include-in-header={bundle}",
+        "--wrap=none",
         *_metadata_args(meta, work)], work)
     target = out_dir / "brief.html"
     target.write_text(html, encoding="utf-8")
