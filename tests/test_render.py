@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -172,5 +173,10 @@ def test_quarto_project_is_valid_for_both_formats():
         assert (ROOT / path).exists(), path
         assert any(path.startswith(place) for place in quarto.PACKAGE_DIRS.values()), path
     assert (ROOT / config["project"]["pre-render"].split()[-1]).is_file()
+    # The filters both engines run, in the same order (each also runs one of its own: Quarto's embeds,
+    # the built-in engine's cross-references).
+    own = {"quarto-embeds.lua", "crossref.lua"}
+    assert [Path(f["path"]).name for f in config["filters"] if Path(f["path"]).name not in own] == [
+        Path(arg).name for arg in builtin.FILTERS if Path(arg).name not in own]
     front = (ROOT / "brief.qmd").read_text(encoding="utf-8").split("---")[1]
     assert yaml.safe_load(front)["title"]

@@ -197,6 +197,7 @@ def make_plan(request: Request) -> Plan:
     """Validate the data (or trust a verified stamp), resolve parameters, inspect the notebooks."""
     from .execute import inspect
     from .forkserver import prestart
+    from .knowledge import knows_a_source
     from .render.vega import prefetch
     from .resolution import resolve_for_data
     from .validate import validated_tables
@@ -212,8 +213,8 @@ def make_plan(request: Request) -> Plan:
     descriptor = read_descriptor(root / "data")
     chosen = request.edition
     since = find_edition(root, request.since_edition) if request.since_edition else None
-    resolution = resolve_for_data(root, descriptor.raw, {n: t.rows for n, t in tables.items()}, request.raw, chosen,
-                                  since)
+    rows = {n: t.rows for n, t in tables.items()}
+    resolution = resolve_for_data(root, descriptor.raw, rows, request.raw, chosen, since)
     params = resolution.params
     check_window(params)
     previous = find_edition(root, resolution.edition["previous"]["name"]) if resolution.edition["previous"] else None
@@ -221,7 +222,10 @@ def make_plan(request: Request) -> Plan:
     specs = [inspect(p, root) for p in sorted((root / "notebooks").glob("*.ipynb"))]
     dataset = {"version": descriptor.raw.get("version"), "sha256": cache.dataset_hash(root / "data")}
     parameters = notebook_parameters(resolution, engine_versions(request.engine))
-    metadata = render_metadata(params, chosen, previous) | {"brief-passages": resolution.passage_marks()}
+    metadata = render_metadata(params, chosen, previous) | {
+        "brief-passages": resolution.passage_marks(),
+        # A view that can cite no source is a one-page note (brief.qmd's .when-known part is left out).
+        "brief-nothing-known": not knows_a_source(rows["sources"], params.view)}
     return Plan(request, name, params, resolution, previous, specs, parameters, metadata, dataset)
 
 

@@ -23,8 +23,8 @@ class Citations:
 
     @classmethod
     def for_view(cls, sources: pd.DataFrame, view: View) -> Citations:
-        citable = sources[sources["date_end"] <= view.known_by].sort_values(["date_end", "date_start", "source_id"])
-        citable = citable.reset_index(drop=True)
+        citable = sources[sources["date_end"].map(view.can_cite).astype(bool)]
+        citable = citable.sort_values(["date_end", "date_start", "source_id"]).reset_index(drop=True)
         return cls({sid: i for i, sid in enumerate(citable["source_id"], 1)}, citable)
 
     def key(self, source_id: str) -> str:

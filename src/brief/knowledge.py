@@ -39,6 +39,10 @@ class View:
     def includes(self, date_end: dt.date, known_end: dt.date) -> bool:
         return date_end <= self.as_of and known_end <= self.known_by
 
+    def can_cite(self, published_end: dt.date) -> bool:
+        """A source published by ``known_by`` (the end of its publication period): never one it could not have read."""
+        return published_end <= self.known_by
+
     def describe(self) -> str:
         """One sentence a reader sees: which view of the data this brief is."""
         if self.retrospective:
@@ -56,6 +60,11 @@ def fact_resources(descriptor: dict) -> list[str]:
 def source_dates(sources: list[Mapping[str, str]]) -> dict[str, dt.date]:
     """source_id → end of its publication period."""
     return {row["source_id"]: parse_fuzzy_date(row[DATE_FIELD]).end for row in sources if row.get(DATE_FIELD)}
+
+
+def knows_a_source(sources: list[Mapping[str, str]], view: View) -> bool:
+    """Whether ``view`` may cite any source at all; a view that cannot is a brief with nothing to say."""
+    return any(view.can_cite(end) for end in source_dates(sources).values())
 
 
 def known_end(row: Mapping[str, str], published: Mapping[str, dt.date]) -> dt.date:

@@ -29,4 +29,6 @@ def template_variables(front: dict, metadata: dict) -> dict:
         "author-string": ", ".join(str(a) for a in authors),
         # How passages.lua shows each analyst passage in this view (brief.request.Request.passage_marks).
         "brief-passages": metadata.get("brief-passages") or {},
+        # when-known.lua leaves brief.qmd's .when-known part out of a view that can cite no source.
+        "brief-nothing-known": bool(metadata.get("brief-nothing-known")),
     }

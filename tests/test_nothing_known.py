@@ -1,0 +1,103 @@
+"""A view that can cite no source is a one-page note, with both engines (real builds of the fixture, whose
+first source is published 30 June 2024, so ``as_of=2024-03-31`` knows none): the title block, the bottom line
+saying why the edition is empty, the view note and the colophon — no figure, no table, no other section, and
+no reference left unresolved. An ordinary build keeps every section of brief.qmd, with no trace of the
+``.when-known`` div that holds them.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+import subprocess
+
+import pytest
+
+from brief.render import quarto
+from brief.render.builtin import split_front_matter
+from brief.render.variables import template_variables
+
+from .helpers import copy_project, edition_outputs, run_brief
+
+pytestmark = [pytest.mark.slow, pytest.mark.pdftools]
+
+EMPTY_VIEW = "2024-03-31"
+
+
+@pytest.fixture(scope="module", params=["builtin", pytest.param("quarto", marks=pytest.mark.quarto)])
+def empty_view(request, tmp_path_factory):
+    """(engine, project) with the brief of a view that knows no source built by that engine."""
+    if request.param == "quarto":
+        try:
+            quarto.quarto_binary()
+        except Exception as err:  # noqa: BLE001 - the reason is the skip message
+            pytest.skip(f"Quarto not installed: {err}")
+    root = copy_project(tmp_path_factory.mktemp(request.param) / "project")
+    run_brief(root, "build", "--engine", request.param, "-p", f"as_of={EMPTY_VIEW}")
+    return request.param, root
+
+
+def run(*args, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, capture_output=True, text=True, **kwargs)
+
+
+def html_body(path) -> str:
+    """What a reader is shown of an HTML brief: its body without scripts."""
+    text = path.read_text(encoding="utf-8")
+    return re.sub(r"<script\b.*?</script>", "", text[text.index("<body"):], flags=re.S)
+
+
+def plain(fragment: str) -> str:
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def test_a_view_that_knows_no_source_is_a_one_page_note(empty_view):
+    engine, root = empty_view
+    outputs = edition_outputs(root)
+    assert re.search(r"^Pages:\s+1$", run("pdfinfo", str(outputs["pdf"])).stdout, re.M), engine
+    pdf = " ".join(run("pdftotext", "-layout", str(outputs["pdf"]), "-").stdout.replace("\u00ad", "").split())
+    body = html_body(outputs["html"])
+    for text in (pdf, plain(body)):
+        assert "This edition is empty on purpose." in text, engine
+        assert "The brief as it could have been written on 31 March 2024" in text, engine  # the view note
+        assert "Parameters: as_of = 2024-03-31" in text, engine  # the colophon
+        assert not re.search(r"(Figure|Table) \d|No data in this window", text), engine
+    assert [plain(h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", body, re.S)] == ["Colophon"], engine
+    assert not re.search(r"<(figure|table)\b|brief-chart", body), engine
+    record = json.loads((outputs["pdf"].parent / "manifest.json").read_text(encoding="utf-8"))
+    assert record["render_metadata"]["brief-nothing-known"] is True
+    if engine == "quarto":
+        assert quarto_reference_warnings(root, outputs["pdf"].parent, record["render_metadata"]) == []
+
+
+def quarto_reference_warnings(root, edition, metadata: dict) -> list[str]:
+    """Quarto's warnings about cross-references, and references printed unresolved, rendering the edition
+    again from its published notebooks (the build keeps Quarto's messages to itself when it succeeds)."""
+    work = root.parent / "quarto-again"
+    work.mkdir()
+    quarto.stage_project(root, work)
+    front, _ = split_front_matter((root / "brief.qmd").read_text(encoding="utf-8"))
+    quarto.provide_inputs(work, edition / "notebooks", template_variables(front, metadata))
+    messages = []
+    for fmt in ("html", "pdf"):
+        proc = run(*quarto.command(quarto.quarto_binary(), fmt), cwd=work)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        messages += [line for line in (proc.stdout + proc.stderr).splitlines()
+                     if "WARN" in line and re.search(r"crossref|resolve", line, re.I)]
+    # An unresolved reference is printed as "?@fig-…".
+    printed = (work / "brief.html").read_text(encoding="utf-8") + run("pdftotext", str(work / "brief.pdf"), "-").stdout
+    return messages + re.findall(r"\?@[\w-]+", printed)
+
+
+def test_an_ordinary_build_keeps_every_section_and_no_trace_of_the_div(built_default):
+    outputs = edition_outputs(built_default)
+    body = html_body(outputs["html"])
+    qmd = (built_default / "brief.qmd").read_text(encoding="utf-8")
+    assert "{.when-known}" in qmd
+    sections = re.findall(r"^## (.+?) \{#", qmd, re.M)
+    headings = [plain(h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", body, re.S)]
+    assert [h for h in headings if h in sections] == sections and len(sections) >= 8
+    assert "when-known" not in body and body.count("<figure") >= 5
+    record = json.loads((outputs["pdf"].parent / "manifest.json").read_text(encoding="utf-8"))
+    assert record["render_metadata"]["brief-nothing-known"] is False
