@@ -44,8 +44,8 @@ def test_changes_since_the_previous_edition():
         ("Dec 2024", "Charter amendment in Arda: disputed → pending", True),
         ("Dec 2024", "How much of the treaty is agreed: 30% of the treaty (Dec 2023) → 80% of the treaty; 12 of 15 "
                      "articles", True),
-        ("Dec 2024", "New outlook factor: Elections in Arda", False),
-        ("Dec 2024", "New outlook factor: The observer mandate", False),
+        ("Dec 2024", "New outlook factor: elections in Arda", False),
+        ("Dec 2024", "New outlook factor: the observer mandate", False),
         ("Dec 2024", "No foreign observers: pending (first recorded)", False),
         ("Dec 2024", "Signing before the Harbour Summit: expired", True),
         ("Dec 2024", "Transit stays trilateral", False),
@@ -65,9 +65,9 @@ def test_each_change_scores_by_the_vocabulary():
 
 def test_trends_since_the_previous_edition():
     assert trends(edition_ctx("2024-12")) == {
-        "treaty": ("improved", "Forward: Charter amendment in Arda moved from disputed to pending; How much of the "
+        "treaty": ("improved", "Progress: charter amendment in Arda moved from disputed to pending; how much of the "
                                "treaty is agreed rose from 30% of the treaty to 80% of the treaty; 12 of 15 articles."),
-        "frontier": ("unchanged", "No movement either way; new on record: new outlook factor: The observer mandate."),
+        "frontier": ("unchanged", "No movement either way; new on record: new outlook factor: the observer mandate."),
         "transit": ("unchanged", "No movement either way; new on record: leaders met in Estria, hosted by Estria; "
                                  "transit stays trilateral."),
         "neighbours": ("unchanged", "No new facts on this track: Arda–Cerva normalization on hold as of Jun 2024."),
@@ -87,9 +87,9 @@ def test_without_an_edition_the_baseline_is_the_window_start_as_now_known():
 
 def test_trends_since_the_window_start_every_track_has_a_reason():
     assert trends(context()) == {
-        "treaty": ("improved", "Forward: How much of the treaty is agreed rose from 30% of the treaty to 80% of the "
+        "treaty": ("improved", "Progress: how much of the treaty is agreed rose from 30% of the treaty to 80% of the "
                                "treaty; 12 of 15 articles."),
-        "frontier": ("improved", "Forward: First frontier protocol signed (2 Apr 2024); Frontier markers installed "
+        "frontier": ("improved", "Progress: first frontier protocol signed (2 Apr 2024); frontier markers installed "
                                  "(May 2024)."),
         "transit": ("unchanged", "No movement either way; new on record: who guards the transit route: stuck (first "
                                  "recorded); leaders met in Estria, hosted by Estria; and one more."),

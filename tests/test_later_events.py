@@ -165,7 +165,7 @@ def test_transit_trend_turns_on_the_unilateral_measure(later):
     root, _ = later
     html = (root / "reports" / "2025-06-30" / "armenia-azerbaijan-brief-2025-06-30.html").read_text(encoding="utf-8")
     changed = " ".join(section(html, "sec-what-changed").split("<table", 1)[0].split())
-    assert re.search(r"Transit</strong> ▼ deteriorated\. Back: Belor closes the transit road", changed), changed
+    assert re.search(r"Transit</strong> ▼ deteriorated\. Setback: Belor closes the transit road", changed), changed
 
 
 def test_stale_analyst_prose_is_listed_and_marked(later):

@@ -57,6 +57,16 @@ def test_evidence_names_each_fact_as_a_reader_recognises_it():
             "\\[1\\].") in text
 
 
+def test_evidence_names_a_fact_recorded_twice_once_with_both_dates(tmp_path):
+    # The charter amendment recorded disputed in June and again in December: one phrase, two dates.
+    root = copy_data(tmp_path)
+    set_cell(root, "sticking_point_status", 3, "status", "disputed")
+    front = {"edition": "test", "path": "editions/test.yml", "reviewed": "2024-12-31", "headline": None, "judgments": [
+        {"text": "Talks continue.", "confidence": "likely", "rests_on": ["fx_sps_charter_06", "fx_sps_charter_12"]}]}
+    text = sections.front_page(context(load_dataset(root / "data"), edition={"front_page": front}))
+    assert "Evidence: Charter amendment in Arda: disputed (Jun 2024, Dec 2024) \\[1, 2\\]." in text
+
+
 def test_front_page_marks_a_stale_judgment():
     # The mid-year judgment on the frontier, reviewed on 30 June, read at year end: the observer mandate
     # (a frontier factor of the year-end review) became known after the review.
@@ -108,9 +118,9 @@ def test_what_changed_section_of_the_year_end_edition():
     assert lines[:10] == [
         "## What changed from 1 July 2024 to 31 December 2024 {#sec-what-changed}", "",
         "*Compared with the previous edition, Mid-2024, in retrospect (30 June 2024), as it knew the data.*", "",
-        "- **Treaty text** ▲ improved. Forward: Charter amendment in Arda moved from disputed to pending; How much of "
+        "- **Treaty text** ▲ improved. Progress: charter amendment in Arda moved from disputed to pending; how much of "
         "the treaty is agreed rose from 30% of the treaty to 80% of the treaty; 12 of 15 articles.",
-        "- **Frontier** ● unchanged. No movement either way; new on record: new outlook factor: The observer mandate.",
+        "- **Frontier** ● unchanged. No movement either way; new on record: new outlook factor: the observer mandate.",
         "- **Transit** ● unchanged. No movement either way; new on record: leaders met in Estria, hosted by Estria; "
         "transit stays trilateral.",
         "- **Arda–Cerva normalization** ● unchanged. No new facts on this track: Arda–Cerva normalization on hold "
@@ -192,8 +202,8 @@ def test_progress_notes_give_the_figures_that_are_not_shares():
 def test_cadence_summary_names_mediators_and_hosts_that_did_not_mediate():
     assert sections.cadence_summary(context()) == (
         "Our sources mention three meetings from 1 January 2024 to 31 December 2024 — the sources\\' examples, not a "
-        "complete record of the meetings held. By mediator: Colonia, one meeting; Danube Council, one meeting; none "
-        "named, one meeting. Estria hosted the meeting in Estria but did not mediate. \\[1, 2\\]\n")
+        "complete record of the meetings held. By mediator: Colonia, one meeting; Danube Council, one meeting; no "
+        "mediator named, one meeting. Estria hosted, but did not mediate, the meeting in Estria. \\[1, 2\\]\n")
 
 
 def test_cadence_summary_of_a_selection():

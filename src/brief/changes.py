@@ -163,7 +163,8 @@ def _outlook_changes(ctx: Context) -> list[Change]:
     now, before = analysis.outlook(ctx), analysis.outlook(_at(ctx, ctx.baseline))
     kinds = ctx.vocab["resolution_kinds"]
     known = set(before.ahead["factor_id"]) | set(before.settled["factor_id"]) | set(before.lapsed["factor_id"])
-    out = [Change(f.date_start, f.date_end, f.date_label, f.tracks, f"New outlook factor: {f.factor}", "", f.source_id,
+    out = [Change(f.date_start, f.date_end, f.date_label, f.tracks,
+                  f"New outlook factor: {in_sentence(f.factor, ctx.names)}", "", f.source_id,
                   listed=False, shown_in="outlook", subject=f.factor)
            for f in now.ahead.itertuples() if f.factor_id not in known]
     out += [Change(f.resolution_date_start, f.resolution_date_end, f.resolution_date, f.tracks,
@@ -200,10 +201,11 @@ def trend(ctx: Context, track: str, changes: list[Change]) -> Trend:
     mine = [c for c in changes if track in c.tracks]
     score = sum(c.score for c in mine)
     marker = IMPROVED if score > 0 else DETERIORATED if score < 0 else UNCHANGED
-    ups = [c.reason for c in mine if c.score > 0]
-    downs = [c.reason for c in mine if c.score < 0]
+    ups = [in_sentence(c.reason, ctx.names) for c in mine if c.score > 0]
+    downs = [in_sentence(c.reason, ctx.names) for c in mine if c.score < 0]
     if ups or downs:
-        parts = [f"Forward: {_listing(ups)}" if ups else "", f"Back: {_listing(downs)}" if downs else ""]
+        setbacks = "Setback" if len(downs) == 1 else "Setbacks"
+        parts = [f"Progress: {_listing(ups)}" if ups else "", f"{setbacks}: {_listing(downs)}" if downs else ""]
         reason = ". ".join(p for p in (parts if marker != DETERIORATED else parts[::-1]) if p)
     elif mine:
         reason = f"No movement either way; new on record: {_listing([in_sentence(c.text, ctx.names) for c in mine])}"

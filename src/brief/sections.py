@@ -50,7 +50,7 @@ def cite(ctx: Context, source_ids) -> str:
 # --------------------------------------------------------------------------- front page
 
 
-def describe_fact(ctx: Context, fact_id: str) -> tuple[str, str]:
+def describe_fact(ctx: Context, fact_id: str) -> tuple[str, str, str]:
     """(words, source id): a fact as a reader recognises it — a figure, a status, an event's title."""
     fact = ctx.index.facts[fact_id]
     key = next(r for r in ctx.ds.descriptor["resources"] if r["name"] == fact.table)["schema"]["primaryKey"][0]
@@ -73,7 +73,15 @@ def describe_fact(ctx: Context, fact_id: str) -> tuple[str, str]:
                  f"{in_sentence(labels[row['to_node']], ctx.names)}")
     else:
         words = fact.title
-    return f"{words} ({fact.date_label})", row["source_id"]
+    return words, fact.date_label, row["source_id"]
+
+
+def _evidence(phrases: list[tuple[str, str, str]]) -> str:
+    """Facts in words, each once with the dates it is recorded at: 'X: open (Jun 2024, Dec 2024)'."""
+    dates: dict[str, list[str]] = {}
+    for words, date_label, _ in phrases:
+        dates.setdefault(words, []).append(date_label)
+    return "; ".join(f"{md_escape(words)} ({md_escape(', '.join(dict.fromkeys(d)))})" for words, d in dates.items())
 
 
 def _judgment_lines(ctx: Context, front: dict) -> list[str]:
@@ -84,9 +92,8 @@ def _judgment_lines(ctx: Context, front: dict) -> list[str]:
         if not verdict.shown:
             continue
         phrases = [describe_fact(ctx, f) for f in item["rests_on"] if not f.startswith(prose.TRACK_PREFIX)]
-        evidence = "; ".join(md_escape(w) for w, _ in phrases)
         line = (f"- **{md_escape(item['text'])}** *Confidence: {md_escape(levels.label(item['confidence']).lower())}.*"
-                f" Evidence: {evidence} {cite(ctx, [s for _, s in phrases])}.")
+                f" Evidence: {_evidence(phrases)} {cite(ctx, [s for *_, s in phrases])}.")
         lines.append(line + (f" {_stale_note(verdict)}" if verdict.stale else ""))
     return lines
 
@@ -299,10 +306,10 @@ def cadence_summary(ctx: Context) -> str:
     parts = [f"{md_escape(actors.label(m))}, {plural(int(by[m]), 'meeting')}"
              for m in actors.ordered(set(by.index) - {""})]
     if "" in by.index:
-        parts.append(f"none named, {plural(int(by['']), 'meeting')}")
+        parts.append(f"no mediator named, {plural(int(by['']), 'meeting')}")
     hosted = meetings[(meetings["host"] != "") & (meetings["mediators"].map(len) == 0)]
-    hosts = " ".join(f"{md_escape(actors.label(m.host))} hosted the meeting in {md_escape(m.place)} but did not "
-                     f"mediate." for m in hosted.itertuples())
+    hosts = " ".join(f"{md_escape(actors.label(m.host))} hosted, but did not mediate, the meeting in "
+                     f"{md_escape(m.place)}." for m in hosted.itertuples())
     text = (f"Our sources mention {plural(len(meetings), 'meeting')} from {window}{selection}{caveat}. By mediator: "
             f"{'; '.join(parts)}.")
     return text + (f" {hosts}" if hosts else "") + f" {cite(ctx, set(meetings['source_id']))}\n"
