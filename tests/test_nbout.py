@@ -182,4 +182,4 @@ def test_html_output_renders_in_a_browser_with_the_bundle_loaded_once(tmp_path):
     container = dom[dom.index('id="fig-test-vis"'):]
     assert "<svg" in container[:container.index("</div>")]  # drawn inside its own div
     svg_tag = container[container.index("<svg"):]
-    assert "max-width: 100%" in svg_tag[:svg_tag.index(">")]  # scales down on a phone instead of overflowing
+    assert "width: 100%" in svg_tag[:svg_tag.index(">")]  # scales to its column: down on a phone, up on a desktop

@@ -43,7 +43,8 @@ CHART_TEXT = """() => [...document.querySelectorAll('.brief-chart')].map(chart =
     ? box.width / svg.viewBox.baseVal.width : 1;
   const sizes = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
     .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
-  return {label: chart.id.replace(/-vis$/, ''), width: box.right, smallest: Math.min(...sizes)};
+  return {label: chart.id.replace(/-vis$/, ''), width: box.right, left: box.left, right: box.right,
+          smallest: Math.min(...sizes)};
 })"""
 
 
@@ -56,6 +57,19 @@ def test_chart_text_on_a_phone_is_at_least_11px(html, shots):
     assert all(c["width"] <= PHONE["viewport"]["width"] for c in charts), charts
     small = {c["label"]: round(c["smallest"], 1) for c in charts if c["smallest"] < SMALLEST_TEXT}
     assert small == {}, f"chart text under {SMALLEST_TEXT} px on a phone (each chart needs its narrow layout): {small}"
+
+
+def test_charts_fill_the_column_on_a_desktop(html):
+    # At 1280 px the column is wider than the page layout (560 px): the chart scales up to the column, so its
+    # text is larger than the PDF's rather than ~10 px in a half-empty column.
+    with browser_page(html, viewport={"width": 1280, "height": 900}) as (page, _):
+        charts = page.evaluate(CHART_TEXT)
+        columns = page.evaluate("() => [...document.querySelectorAll('.brief-chart')].map(c => c.clientWidth)")
+    assert len(charts) >= 4
+    widths = [round(c["right"] - c["left"]) for c in charts]
+    assert widths == [round(w) for w in columns], (widths, columns)
+    small = {c["label"]: round(c["smallest"], 1) for c in charts if c["smallest"] < 11.5}
+    assert small == {}, f"chart text under 11.5 px at 1280 px: {small}"
 
 
 # Marks a reader can tap, per chart, leftmost first (tooltips near the left edge used to open off-screen).

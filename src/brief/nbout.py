@@ -64,7 +64,8 @@ def chart_bundle(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str
     element = f"{label}-vis"
     # The static SVG is the content until Vega draws the interactive chart; where the page has no
     # Vega (JupyterLab, which renders Vega-Lite only up to v5) it stays. The chart scales down
-    # to narrow screens (the SVG has a viewBox) instead of overflowing.
+    # to the column's width (the SVG has a viewBox): down on a narrow screen instead of overflowing,
+    # up on a desktop, where the column is wider than the page layout and the text would be small.
     html = (f'<div id="{element}" class="brief-chart" role="figure" aria-label="{_attr(alt)}" '
             f'style="max-width: 100%; overflow-x: auto;">{svg}</div>\n'
             f'<script type="text/javascript">(function () {{ if (!window.vegaEmbed) return; '
@@ -72,7 +73,7 @@ def chart_bundle(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str
             f'var spec = narrow && el.clientWidth < {NARROW_WIDTH} ? narrow : {js(spec)}; '
             f'vegaEmbed(el, spec, {{"renderer": "svg", "actions": false}}).then(function (result) {{ '
             f'var svg = result.view.container().querySelector("svg"); '
-            f'if (svg) {{ svg.style.maxWidth = "100%"; svg.style.height = "auto"; }} }}); }})();</script>')
+            f'if (svg) {{ svg.style.width = "100%"; svg.style.height = "auto"; }} }}); }})();</script>')
     data = {VEGALITE_MIME: spec, SVG_MIME: svg, HTML_MIME: html, TEXT_MIME: alt}
     meta = {"label": label, "caption": caption, "alt": alt, "sources": list(sources)}
     if narrow_spec is not None:
