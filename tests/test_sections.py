@@ -264,3 +264,10 @@ def test_indicators():
         "- **Frontier.** *Dates ahead:* the observer mandate (Jan 2025).\n"
         "- **Transit.** *To settle:* who guards the transit route.\n"
         "- **Arda–Cerva normalization.** *Next step:* Arda–Cerva normalization, which waits on the draft treaty.\n")
+
+
+def test_a_step_named_as_a_negation_takes_no_article(tmp_path):
+    root = copy_data(tmp_path)
+    set_cell(root, "chain_nodes", 7, "label", "No court claims")
+    text = sections.indicators(context(load_dataset(root / "data")))
+    assert "which waits on the charter amendment and no court claims." in text

@@ -315,6 +315,11 @@ def cadence_summary(ctx: Context) -> str:
     return text + (f" {hosts}" if hosts else "") + f" {cite(ctx, set(meetings['source_id']))}\n"
 
 
+def _the(phrase: str) -> str:
+    """``phrase`` with the definite article, unless it is a negation ('no foreign troops')."""
+    return phrase if phrase.startswith("no ") else f"the {phrase}"
+
+
 def chain_summary(ctx: Context) -> str:
     """Where the chain is held up: its first unsettled main step and the conditions it waits on."""
     if analysis.chain_nodes(ctx).empty:
@@ -403,6 +408,6 @@ def _next_step(ctx: Context, track: str) -> tuple[str, set[str]]:
              if nodes.loc[p, "status"] not in settled and graph.edges[p, first]["relation"] in blocking]
     text = f"*Next step:* {md_escape(in_sentence(nodes.loc[first, 'label'], ctx.names))}"
     if waits:
-        text += ", which waits on " + and_list([f"the {md_escape(in_sentence(nodes.loc[p, 'label'], ctx.names))}"
+        text += ", which waits on " + and_list([_the(md_escape(in_sentence(nodes.loc[p, "label"], ctx.names)))
                                                  for p in waits])
     return text + ".", {nodes.loc[p, "point_id"] for p in [first, *waits]} - {""}
