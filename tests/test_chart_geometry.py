@@ -5,6 +5,7 @@ at a phone's, on the fixture project and on synthetic worst cases."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import networkx as nx
 import pandas as pd
@@ -46,9 +47,13 @@ LONG_WORD = "Extraordinarily-long-unbroken-place-name-" * 3
 
 
 @pytest.fixture(scope="module")
-def ctx(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("charts") / "project")
-    return nbout.setup(data_dir=root / "data")
+def data_dir(tmp_path_factory):
+    return copy_project(tmp_path_factory.mktemp("charts") / "project") / "data"
+
+
+@pytest.fixture(scope="module")
+def ctx(data_dir):
+    return nbout.setup(data_dir=data_dir)
 
 
 def crowd(frame: pd.DataFrame, n: int, key: str, **columns) -> pd.DataFrame:
@@ -112,13 +117,60 @@ def test_progress_labels_collide_with_nothing(ctx, width):
 def test_progress_with_many_figures_at_one_date(ctx, width):
     points = progress.figures(ctx)
     crowded = crowd(points, 6, "figure", figure=lambda i, t: f"{t} ({i})", share_pct=lambda i, t: 60 + 4 * i)
-    crowded = crowded.assign(figure=[f"figure {i}" for i in range(len(crowded))])
-    at = sorted(crowded["at"])
-    events = pd.DataFrame({"at": at[:1] * 3 + at[-1:] * 3, "date_label": "Dec 2023",
-                           "title": ["Talks", "A key event with a very long title that cannot fit", LONG_WORD] * 2})
-    geo = progress.geometry(ctx, crowded, width, events)
-    assert len(geo.labels) == len(crowded) and len(geo.notes) == len(events)
+    counts = crowd(points[points["count"]], 4, "figure", figure=lambda i, t: t)
+    crowded = pd.concat([crowded, counts.iloc[1:]], ignore_index=True)
+    crowded = crowded.assign(figure=[f"figure {i} {LONG_WORD if i % 4 == 0 else ''}" for i in range(len(crowded))])
+    geo = progress.geometry(ctx, crowded, width)
+    assert len(geo.labels) == len(crowded) == len(geo.marks)
     assert geo.collisions() == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_progress_keeps_counts_off_the_share_axis(ctx, width):
+    """A share of the text is a point on the 0–100 axis; a count of articles against a stated total
+    (metrics.csv needs_total) is a mark in a row of its own under it, headed by its metric's label."""
+    points = progress.figures(ctx)
+    assert points["count"].any() and (~points["count"]).any()
+    geo = progress.geometry(ctx, points, width)
+    metrics = ctx.vocab["metrics"]
+    for mark, row in zip(geo.marks, points.itertuples(), strict=True):
+        y = (mark.top + mark.bottom) / 2
+        if row.count:
+            assert y > geo.bottom and y == geo.counts.rows[metrics.label(row.metric)], row.figure
+        else:
+            assert y == pytest.approx(geo.y(row.share_pct)) and geo.top <= y <= geo.bottom, row.figure
+    assert set(geo.counts.headings) == {metrics.label(m) for m in points.loc[points["count"], "metric"]}
+
+
+def test_progress_draws_no_line_and_bands_the_time_without_figures(ctx):
+    """Figures of different dates are not joined: a grey band covers the time between them."""
+    points = progress.figures(ctx)
+    spec = charts.progress_chart(ctx).chart.to_dict()
+    assert '"line"' not in json.dumps(spec)
+    geo = progress.geometry(ctx, points, theme.WIDTH)
+    shares = points[~points["count"]].sort_values("date_start")
+    first, last = shares.iloc[0], shares.iloc[-1]
+    band = next(b for b in geo.bands if "between" in b.text)
+    assert band.left == pytest.approx(geo.scale.px(first["date_end"] + dt.timedelta(days=1)))
+    assert band.right == pytest.approx(geo.scale.px(last["date_start"]))
+    title = progress.title(ctx, points)
+    assert all(f in title for f in points.loc[points["date_end"] == points["date_end"].max(), "figure"])
+    assert "two different measures" in title and first["figure"] in title
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_progress_axis_covers_the_edition_window(data_dir, width):
+    """An edition whose window holds no figure shows the window, marked as without figures."""
+    mid = nbout.setup(data_dir=data_dir, as_of="2024-06-30", known_by="latest", since="2024-01-01")
+    points = progress.figures(mid)
+    assert points["date_end"].max() < mid.params.since
+    geo = progress.geometry(mid, points, width)
+    assert geo.scale.start <= mid.params.since and geo.scale.end > mid.as_of
+    band = geo.bands[-1]
+    assert band.right == pytest.approx(geo.scale.px(mid.as_of + dt.timedelta(days=1)))
+    assert band.label is not None and "30 Jun 2024" in band.label.text.replace("\n", " ")
+    assert geo.collisions() == []
+    assert progress.title(mid, points).startswith("No figure reported from 1 Jan 2024 to 30 Jun 2024")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

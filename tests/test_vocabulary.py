@@ -178,7 +178,6 @@ SHIPPED_IDS = {
 }
 # Literals that equal an id by coincidence, with where they are and what they mean there.
 COINCIDENCES = {
-    ("charts/common.py", "step"): "Vega-Lite's tickCount step",
     ("charts/chain.py", "step"): "the tooltip field naming a chain step",
     ("sections.py", "condition"): "the English word in 'It waits on 2 conditions'",
 }

@@ -20,6 +20,7 @@ FONT_SIZE = 12  # smallest text anywhere (≈ 9.7 pt in the PDF)
 TITLE_SIZE = 15
 TEXT_COLOUR = TEXT
 MUTED_COLOUR = MUTED
+GRID_COLOUR = "#E5E5E5"  # light lines to read values across
 # Phone layout: a chart laid out for a 390 px screen keeps text at FONT_SIZE (not scaled down).
 PHONE_WIDTH = 340
 
@@ -46,7 +47,7 @@ def _config() -> dict:
                       "subtitleColor": MUTED_COLOUR, "offset": 10},
             "axis": {"labelFont": FONT, "labelFontSize": FONT_SIZE, "titleFont": FONT,
                      "titleFontSize": FONT_SIZE, "titleFontWeight": "normal", "titleColor": TEXT_COLOUR,
-                     "labelColor": TEXT_COLOUR, "gridColor": "#E5E5E5", "domainColor": MUTED_COLOUR,
+                     "labelColor": TEXT_COLOUR, "gridColor": GRID_COLOUR, "domainColor": MUTED_COLOUR,
                      "tickColor": MUTED_COLOUR, "labelLimit": 220},
             "legend": {"labelFont": FONT, "labelFontSize": FONT_SIZE, "titleFont": FONT,
                        "titleFontSize": FONT_SIZE, "titleFontWeight": "normal", "orient": "top",

@@ -18,6 +18,7 @@ from .. import analysis, theme
 from ..context import Context
 from . import strip
 from .common import (
+    AXIS_HEIGHT,
     Figure,
     TimeScale,
     both,
@@ -30,11 +31,13 @@ from .common import (
     plot_width,
     row_names,
     source_names,
+    time_axis,
     window_label,
 )
 from .text import LINE_HEIGHT
 
 NO_MEDIATOR_LABEL = "no mediator named"
+PX = {"scale": None, "axis": None}
 
 
 def meeting_rows(ctx: Context, meetings: pd.DataFrame) -> pd.DataFrame:
@@ -73,7 +76,7 @@ def geometry(ctx: Context, rows: pd.DataFrame, width: float) -> tuple[TimeScale,
     formats = ctx.vocab["formats"]
     names = [formats.short(f) for f in formats.ordered(rows["format"])]
     plot = plot_width(width, strip.name_column(names, phone))
-    scale = TimeScale(ctx.params.since, ctx.as_of + dt.timedelta(days=1), plot)
+    scale = TimeScale.linear(ctx.params.since, ctx.as_of + dt.timedelta(days=1), plot)
     # a no-break space keeps the "·" with the place when a label wraps
     marks = [strip.Item(r.meeting_id, r.format_label, scale.px(r.at),
                         r.place_short if phone else f"{r.place_short}\u00a0· {r.mediator_label}")
@@ -89,38 +92,36 @@ def geometry(ctx: Context, rows: pd.DataFrame, width: float) -> tuple[TimeScale,
 
 
 def _strip(rows: pd.DataFrame, scale: TimeScale, lay: strip.Strip) -> alt.LayerChart:
-    """The meetings, one row per format, each across its period, labelled directly."""
+    """The meetings, one row per format, each across its period, labelled directly; the time axis under them."""
     labels = lay.labels
     rows = rows.drop(columns=["date_start"]).assign(
-        row_y=[lay.rows[f] for f in rows["format_label"]],
+        row_y=[lay.rows[f] for f in rows["format_label"]], x=[scale.px(a) for a in rows["at"]],
+        x1=[max(0.0, scale.px(a)) for a in rows["start"]], x2=[min(scale.width, scale.px(b)) for b in rows["end"]],
         label_text=["\n".join(labels[m].lines) for m in rows["meeting_id"]],
-        label_at=[scale.at(labels[m].x) for m in rows["meeting_id"]],
-        label_y=[labels[m].top for m in rows["meeting_id"]])
-    y = alt.Y("row_y:Q", scale=None, axis=None)
+        label_x=[labels[m].x for m in rows["meeting_id"]], label_y=[labels[m].top for m in rows["meeting_id"]])
+    y = alt.Y("row_y:Q", **PX)
     colour = alt.Color("colour:N", scale=None, legend=None)
     base = alt.Chart(rows)
-    bars = base.mark_rule(strokeWidth=8, opacity=0.9, clip=True).encode(
-        x=alt.X("start:T", scale=scale.scale, axis=scale.axis()), x2="end:T", y=y, color=colour, tooltip=TOOLTIP)
-    dots = base.mark_point(filled=True, size=70, opacity=1).encode(
-        x=alt.X("at:T", scale=scale.scale), y=y, color=colour, tooltip=TOOLTIP)
-    labels = label_marks(rows, x=alt.X("label_at:T", scale=scale.scale), y=alt.Y("label_y:Q", scale=None, axis=None),
-                         text="label_text:N", tooltip=TOOLTIP)
-    return alt.layer(bars, dots, *labels, row_names(lay), *_key(lay, scale)).properties(width=lay.width,
-                                                                                       height=lay.height)
+    bars = base.mark_rule(strokeWidth=8, opacity=0.9).encode(x=alt.X("x1:Q", **PX), x2="x2:Q", y=y, color=colour,
+                                                             tooltip=TOOLTIP)
+    dots = base.mark_point(filled=True, size=70, opacity=1).encode(x=alt.X("x:Q", **PX), y=y, color=colour,
+                                                                   tooltip=TOOLTIP)
+    labels = label_marks(rows, x=alt.X("label_x:Q", **PX), y=alt.Y("label_y:Q", **PX), text="label_text:N",
+                         tooltip=TOOLTIP)
+    return alt.layer(*time_axis(scale, lay.height, grid=True), bars, dots, *labels, row_names(lay), *_key(lay)
+                     ).properties(width=lay.width, height=lay.height + AXIS_HEIGHT)
 
 
-def _key(lay: strip.Strip, scale: TimeScale) -> list[alt.Chart]:
+def _key(lay: strip.Strip) -> list[alt.Chart]:
     """The mediators' colours under the rows (a phone's labels name only the place)."""
     if not lay.key:
         return []
-    frame = pd.DataFrame([{"colour": colour, "text": block.text, "at": scale.at(block.x),
-                           "dot_at": scale.at(block.x - strip.SWATCH + 5), "y": block.top,
-                           "dot_y": block.top + theme.FONT_SIZE * 0.6} for colour, block in lay.key])
-    px = {"scale": None, "axis": None}
+    frame = pd.DataFrame([{"colour": colour, "text": block.text, "x": block.x, "dot_x": block.x - strip.SWATCH + 5,
+                           "y": block.top, "dot_y": block.top + theme.FONT_SIZE * 0.6} for colour, block in lay.key])
     dots = alt.Chart(frame).mark_point(filled=True, size=70, opacity=1).encode(
-        x=alt.X("dot_at:T", scale=scale.scale), y=alt.Y("dot_y:Q", **px), color=alt.Color("colour:N", scale=None))
+        x=alt.X("dot_x:Q", **PX), y=alt.Y("dot_y:Q", **PX), color=alt.Color("colour:N", scale=None))
     words = alt.Chart(frame).mark_text(align="left", baseline="top").encode(
-        x=alt.X("at:T", scale=scale.scale), y=alt.Y("y:Q", **px), text="text:N")
+        x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text="text:N")
     return [dots, words]
 
 
@@ -143,13 +144,17 @@ def _counts(ctx: Context, meetings: pd.DataFrame, scale: TimeScale) -> alt.Layer
     """Bars of meetings per period under a heading, each with its count written over it."""
     counts = _count_frame(ctx, meetings)
     top = max(1, int(counts["meetings"].max()))
+    floor, ceiling = COUNTS_HEIGHT, 2 * LINE_HEIGHT + 4
+    counts = counts.assign(x1=[max(0.0, scale.px(a)) for a in counts["start"]],
+                           x2=[min(scale.width, scale.px(b)) for b in counts["end"]],
+                           mid=[scale.px(m) for m in counts["mid"]],
+                           y=[floor - (floor - ceiling) * n / top for n in counts["meetings"]], y0=floor)
     tip = [alt.Tooltip("period:N", title=ctx.params.period.capitalize()), alt.Tooltip("meetings:Q", title="Meetings")]
-    y = alt.Y("meetings:Q", scale=alt.Scale(domain=[0, top], range=[COUNTS_HEIGHT, 2 * LINE_HEIGHT + 4]), axis=None)
     base = alt.Chart(counts)
-    bars = base.mark_bar(color="#BBBBBB", stroke="white", strokeWidth=2, clip=True).encode(
-        x=alt.X("start:T", scale=scale.scale, axis=None), x2="end:T", y=y, y2=alt.datum(0), tooltip=tip)
+    bars = base.mark_rect(color="#BBBBBB", stroke="white", strokeWidth=2).encode(
+        x=alt.X("x1:Q", **PX), x2="x2:Q", y=alt.Y("y:Q", **PX), y2="y0:Q", tooltip=tip)
     numbers = base.mark_text(baseline="bottom", dy=-2, fontSize=theme.FONT_SIZE).encode(
-        x=alt.X("mid:T", scale=scale.scale), y=y, text="label:N", tooltip=tip)
+        x=alt.X("mid:Q", **PX), y=alt.Y("y:Q", **PX), text="label:N", tooltip=tip)
     heading = alt.Chart(pd.DataFrame({"text": [f"Meetings per {ctx.params.period}"]})).mark_text(
         align="left", baseline="top", color=theme.MUTED_COLOUR).encode(x=alt.value(0), y=alt.value(0), text="text:N")
     return alt.layer(bars, numbers, heading).properties(width=scale.width, height=COUNTS_HEIGHT)
@@ -178,8 +183,7 @@ def cadence_chart(ctx: Context) -> Figure:
 
     def layout(width: float):
         scale, lay = geometry(ctx, rows, width)
-        chart = alt.vconcat(_counts(ctx, meetings, scale), _strip(rows, scale, lay), spacing=6).resolve_scale(
-            x="shared")
+        chart = alt.vconcat(_counts(ctx, meetings, scale), _strip(rows, scale, lay), spacing=6)
         return finish(chart, title, ctx.citations.note(sources), alt_text, width, left=lay.left)
 
     wide, narrow = both(layout)

@@ -24,7 +24,7 @@ from ..analysis import NO_DATA
 from ..context import Context
 from ..dates import short_day
 from .strip import ROW_NAME_GAP, Strip
-from .text import LINE_HEIGHT, wrap
+from .text import LINE_HEIGHT, Block, block_height, text_width, wrap
 
 
 @dataclass(frozen=True)
@@ -65,43 +65,127 @@ def window_label(ctx: Context) -> str:
 
 
 @dataclass(frozen=True)
-class TimeScale:
-    """A time axis from ``start`` to ``end`` (midnights) drawn ``width`` pixels wide: the linear
-    scale Vega draws, so label positions can be computed here and checked by tests."""
+class Span:
+    """A stretch of a time axis: the days from ``start`` to ``end`` (midnights) drawn from pixel
+    ``left`` to pixel ``right``."""
 
     start: dt.date
     end: dt.date
-    width: float
+    left: float
+    right: float
+
+    def px(self, moment: dt.datetime) -> float:
+        seconds = (moment - dt.datetime.combine(self.start, dt.time())).total_seconds()
+        return self.left + seconds / 86400 * (self.right - self.left) / (self.end - self.start).days
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: Block  # the tick's label under the axis line, in plot pixels
+
+
+AXIS_TICK = 5.0  # pixels of a tick mark below the axis line
+AXIS_HEIGHT = AXIS_TICK + 3 + block_height(1)  # tick, padding and one line of labels under the plot
+TICK_GAP = 10.0  # pixels kept between two tick labels
+BREAK_GAP = 14.0  # pixels between two spans of a broken axis
+
+
+@dataclass(frozen=True)
+class TimeScale:
+    """A time axis drawn in pixels: one span, or several side by side (a broken axis that gives
+    recent months more room than earlier years), each linear. Charts place their marks at
+    :meth:`px` and draw the axis with :func:`time_axis`, so no Vega time scale is involved and the
+    tests see exactly the positions the reader sees."""
+
+    spans: tuple[Span, ...]
+
+    @classmethod
+    def linear(cls, start: dt.date, end: dt.date, width: float) -> TimeScale:
+        return cls((Span(start, end, 0.0, width),))
 
     @property
-    def scale(self) -> alt.Scale:
-        return alt.Scale(domain=[iso(self.start), iso(self.end)])
+    def width(self) -> float:
+        return self.spans[-1].right
 
     @property
-    def days(self) -> int:
-        return (self.end - self.start).days
+    def start(self) -> dt.date:
+        return self.spans[0].start
 
-    def px(self, at: str) -> float:
-        """The pixel of an ISO time (as :func:`iso` and :func:`midpoint` write them)."""
-        seconds = (dt.datetime.fromisoformat(at) - dt.datetime.combine(self.start, dt.time())).total_seconds()
-        return seconds / 86400 * self.width / self.days
+    @property
+    def end(self) -> dt.date:
+        return self.spans[-1].end
 
-    def at(self, px: float) -> str:
-        """The ISO time drawn at pixel ``px`` (to the second, so specs stay short and stable)."""
-        moment = dt.datetime.combine(self.start, dt.time()) + dt.timedelta(seconds=round(px / self.width * self.days
-                                                                                           * 86400))
-        return moment.isoformat()
+    def px(self, at: str | dt.date) -> float:
+        """The pixel of a day (its start) or of an ISO time (as :func:`iso` and :func:`midpoint` write them)."""
+        moment = dt.datetime.fromisoformat(at) if isinstance(at, str) else dt.datetime.combine(at, dt.time())
+        span = next((s for s in self.spans if moment < dt.datetime.combine(s.end, dt.time())), self.spans[-1])
+        return span.px(moment)
 
-    def axis(self, title: str | None = None, grid: bool = True) -> alt.Axis:
-        """Date ticks sized to the span and the width: years for long spans, quarters or months
-        otherwise; the end labels flush with the plot, so no label hangs past the chart's width."""
-        slots = max(2, int(self.width // 70))  # a "%b %Y" label needs about 70 px
-        if self.days > 900:
-            return alt.Axis(title=title, format="%Y", labelOverlap=True, labelFlush=True, grid=grid,
-                            tickCount={"interval": "year", "step": max(1, self.days // 365 // slots + 1)})
-        step = next((s for s in (1, 2, 3, 6) if self.days / 30.4 / s <= slots), 12)
-        return alt.Axis(title=title, format="%b %Y", labelOverlap=True, labelFlush=True, grid=grid,
-                        tickCount={"interval": "month", "step": step})
+    def ticks(self) -> list[Tick]:
+        """Ticks of every span: years or months, the finest step whose labels (each centred on its
+        tick, but kept inside its span) stay TICK_GAP apart. A span's last day is the next span's
+        first: its tick is left to the next span."""
+        out: list[Tick] = []
+        for i, span in enumerate(self.spans):
+            ticks: list[Tick] = []
+            for dates, fmt in _tick_steps(span):
+                if i + 1 < len(self.spans):
+                    dates = [d for d in dates if d < span.end]
+                ticks = [_tick(span, day, fmt) for day in dates]
+                if all(b.label.box.left - a.label.box.right >= TICK_GAP for a, b in zip(ticks, ticks[1:],
+                                                                                         strict=False)):
+                    break
+            out += ticks
+        return out
+
+
+def _tick(span: Span, day: dt.date, fmt: str) -> Tick:
+    x = span.px(dt.datetime.combine(day, dt.time()))
+    text = f"{day:{fmt}}"
+    w = text_width(text)
+    return Tick(x, Block((text,), min(max(x, span.left + w / 2), span.right - w / 2), AXIS_TICK + 3))
+
+
+def _tick_steps(span: Span):
+    """(tick days, label format) from the finest step to the coarsest: months for spans up to about
+    two and a half years, then years."""
+    if (span.end - span.start).days <= 900:
+        for step in (1, 2, 3, 6, 12):
+            months = [dt.date(y, m, 1) for y in range(span.start.year, span.end.year + 1) for m in range(1, 13)
+                      if (m - 1) % step == 0]
+            yield [d for d in months if span.start <= d <= span.end], "%b %Y"
+    for step in (1, 2, 5, 10, 20, 50):
+        years = [dt.date(y, 1, 1) for y in range(span.start.year, span.end.year + 1) if y % step == 0]
+        yield [d for d in years if span.start <= d <= span.end], "%Y"
+
+
+def time_axis(scale: TimeScale, height: float, *, grid: bool = False) -> list[alt.Chart]:
+    """The axis under a plot ``height`` pixels tall: a line per span, ticks and their labels, a
+    break mark between spans, and (``grid``) light vertical lines at the ticks."""
+    px = {"scale": None, "axis": None}
+    ticks = scale.ticks()
+    lines = pd.DataFrame([{"x": s.left, "x2": s.right, "y": height} for s in scale.spans])
+    marks = pd.DataFrame({"x": [t.x for t in ticks], "y": height, "y2": height + AXIS_TICK})
+    labels = pd.DataFrame({"x": [t.label.x for t in ticks], "y": [height + t.label.top for t in ticks],
+                           "text": [t.label.text for t in ticks]})
+    layers = []
+    if grid:
+        layers.append(alt.Chart(marks).mark_rule(color=theme.GRID_COLOUR).encode(
+            x=alt.X("x:Q", **px), y=alt.value(0), y2=alt.value(height)))
+    layers += [alt.Chart(lines).mark_rule(color=theme.MUTED_COLOUR).encode(
+                   x=alt.X("x:Q", **px), x2="x2:Q", y=alt.Y("y:Q", **px)),
+               alt.Chart(marks).mark_rule(color=theme.MUTED_COLOUR).encode(
+                   x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), y2="y2:Q"),
+               alt.Chart(labels).mark_text(baseline="top", fontSize=theme.FONT_SIZE).encode(
+                   x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), text="text:N")]
+    if len(scale.spans) > 1:  # a pair of slashes in each gap: the axis is broken there
+        slashes = pd.DataFrame([{"x": g + dx - 3, "x2": g + dx + 3, "y": height + 5, "y2": height - 5}
+                                for a, b in zip(scale.spans, scale.spans[1:], strict=False)
+                                for g in [(a.right + b.left) / 2] for dx in (-2.5, 2.5)])
+        layers.append(alt.Chart(slashes).mark_rule(color=theme.MUTED_COLOUR).encode(
+            x=alt.X("x:Q", **px), x2="x2:Q", y=alt.Y("y:Q", **px), y2="y2:Q"))
+    return layers
 
 
 def label_marks(frame: pd.DataFrame, *, x, y, text: str = "label:N", tooltip=None, colour: str | None = None,

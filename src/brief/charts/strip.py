@@ -2,7 +2,8 @@
 
 Pure Python on purpose (the timeline and the meeting strip draw exactly these positions, and the
 tests check the boxes): every row's marks sit on one line; each label is wrapped to at most
-``label_width`` pixels, kept inside the plot, and put in the first free slot of its row — just
+``label_width`` pixels, kept inside the plot (or inside its item's own range: a label must not
+cross a rule such as an "as of" line), and put in the first free slot of its row — just
 above the marks, just below, one line further above, one further below, … — so labels never
 overlap however many marks share a month, the row just grows. Rows are stacked top to bottom,
 each as tall as its labels need. A row's name sits left of the plot (``headings_above`` false:
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .text import EDGE, LINE_HEIGHT, Block, Box, block_height, collisions, fit, text_box, text_width, wrap_fit
+from .text import EDGE, LINE_HEIGHT, Block, Box, Point, block_height, collisions, fit, text_box, text_width, wrap_fit
 
 MARK_CLEAR = 7.0  # pixels between a row's line of marks and the nearest label (a dot's radius is 5)
 ROW_GAP = 10.0  # pixels between one row's lowest label and the next row's
@@ -29,6 +30,8 @@ class Item:
     row: str  # the row's name
     x: float  # the mark's centre, in plot pixels
     text: str  # its label
+    lo: float = 0.0  # the label stays within [lo, hi] (hi None: the plot's right edge)
+    hi: float | None = None
 
 
 @dataclass
@@ -41,13 +44,19 @@ class Strip:
     labels: dict[str, Block] = field(default_factory=dict)  # item key → its label
     extra: list[Box] = field(default_factory=list)  # other text inside the plot (e.g. an "as of" note)
     key: list[tuple[str, Block]] = field(default_factory=list)  # a colour key under the rows (flow_key)
+    rules: list[tuple[Point, Point]] = field(default_factory=list)  # lines no label may cross (set by the chart)
+    marks: list[Box] = field(default_factory=list)  # the marks' boxes (set by the chart)
 
     def boxes(self) -> list[Box]:
         return [label.box for label in self.labels.values()] + list(self.headings.values()) + self.extra
 
     def collisions(self) -> list[str]:
-        """Labels that overlap each other, a row name or other text, or leave the plot."""
-        return collisions(self.boxes(), self.width, self.height)
+        """Labels that overlap each other, a row name, other text or a mark, cross a rule, or leave the plot."""
+        problems = collisions(self.boxes(), self.width, self.height)
+        for box in self.boxes():
+            problems += [f"{box.what!r} crosses a rule at x = {a[0]:.0f}" for a, b in self.rules if box.crosses(a, b)]
+            problems += [f"{box.what!r} covers the mark {m.what!r}" for m in self.marks if box.overlaps(m)]
+        return problems
 
 
 def _slots():
@@ -66,9 +75,10 @@ def place_row(items: Sequence[Item], width: float, label_width: float,
     placed: dict[str, Block] = {}
     boxes = list(taken)
     for item in sorted(items, key=lambda i: (i.x, i.key)):
-        lines = wrap_fit(item.text, min(label_width, width - 2 * EDGE))
+        lo, hi = item.lo, width if item.hi is None else item.hi
+        lines = wrap_fit(item.text, min(label_width, hi - lo - 2 * EDGE))
         w, h = text_width("\n".join(lines)), block_height(len(lines))
-        x = min(max(item.x, EDGE + w / 2), width - EDGE - w / 2)
+        x = min(max(item.x, lo + EDGE + w / 2), hi - EDGE - w / 2)
         for side, lane in _slots():
             top = -MARK_CLEAR - lane * LINE_HEIGHT - h if side == "above" else MARK_CLEAR + lane * LINE_HEIGHT
             label = Block(lines, x, top)

@@ -23,6 +23,7 @@ EDGE = 2.0  # pixels kept between a label and the plot's edge: its white halo re
 
 ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # where text may break: not at a no-break space
 Point = tuple[float, float]
+EN_DASH = "\u2013"
 
 
 @functools.cache
@@ -68,14 +69,20 @@ def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
 
 
 def wrap(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> list[str]:
-    """Break ``text`` at spaces into lines no wider than ``width`` pixels (a long word stays whole;
-    a no-break space binds two words)."""
+    """Break ``text`` at spaces into lines no wider than ``width`` pixels (a no-break space binds two
+    words). A word wider than a whole line breaks after its en dashes ("Armenia–" / "Turkey"), as
+    a compound may; a longer word stays whole."""
     lines: list[str] = []
     for word in ASCII_SPACE.split(text.strip()):
-        if lines and text_width(f"{lines[-1]} {word}", size, bold) <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
+        pieces = [word]
+        if text_width(word, size, bold) > width and EN_DASH in word.strip(EN_DASH):
+            pieces = [p + EN_DASH for p in word.split(EN_DASH)[:-1]] + [word.split(EN_DASH)[-1]]
+        for k, piece in enumerate(pieces):
+            joined = f"{lines[-1]}{piece}" if k else f"{lines[-1]} {piece}" if lines else piece
+            if lines and text_width(joined, size, bold) <= width:
+                lines[-1] = joined
+            else:
+                lines.append(piece)
     return lines or [""]
 
 
