@@ -1,10 +1,13 @@
 """Figure: the dependency chain — from the draft agreement to Armenia–Turkey normalization and a
 comprehensive deal, with the conditions, the steps taken and the issues a framework would defer.
 
-Cards (placed by :mod:`chain_layout`) hold each step's name and its status in words; a dot in
-the status colour marks the card, main steps have a heavier frame. Links are drawn in the line
-style their relation declares (vocabulary/relations.csv), and a key under the chart defines each
-style by the relations that use it — so the chart needs no colour legend and no edge labels.
+Cards (placed by :mod:`chain_layout`) hold each step's name and its status in words; main steps
+have a heavier frame and settled steps (statuses.csv ``settled``) are shaded — the one status
+distinction drawn, since the card says the status itself. Links are drawn in the line style their
+relation declares (vocabulary/relations.csv ``line``), conditions of one step are grouped under
+their relation's ``group_label``, steps already taken and issues left for later sit beside the
+step they feed, and a key under the chart defines each line style by the relations that use it
+and the shading — so the chart needs no colour legend and no edge labels.
 """
 
 from __future__ import annotations
@@ -15,12 +18,23 @@ import pandas as pd
 from .. import analysis, theme
 from ..context import Context
 from ..dates import short_day
+from ..sections import and_list
+from ..text import number_words
 from . import chain_layout
 from .common import Figure, both, finish, no_data, plot_width, source_names
 from .text import LINE_HEIGHT, wrap
 
 DASHES = {"solid": [1, 0], "dashed": [7, 4], "dotted": [2, 3]}
-DOT_RADIUS = 5
+SETTLED_FILL = "#E8E8E8"
+ARROWS = {"down": ("triangle-down", 0, -4), "right": ("triangle-right", -4, 0), "left": ("triangle-left", 4, 0)}
+PX = {"scale": None, "axis": None}
+
+
+def kinds(ctx: Context) -> chain_layout.Kinds:
+    """The relations as the layout needs them: which block, and each one's group heading, in order."""
+    relations = ctx.vocab["relations"]
+    return chain_layout.Kinds(frozenset(relations.where("blocking")),
+                              {r: str(relations[r].get("group_label") or "") for r in relations.ids()})
 
 
 def card_texts(ctx: Context, nodes: pd.DataFrame) -> dict[str, tuple[str, str]]:
@@ -38,7 +52,7 @@ def card_texts(ctx: Context, nodes: pd.DataFrame) -> dict[str, tuple[str, str]]:
 
 def _frames(ctx: Context, nodes: pd.DataFrame, result: chain_layout.Layout):
     statuses, relations, kinds = ctx.vocab["statuses"], ctx.vocab["relations"], ctx.vocab["node_kinds"]
-    main = set(kinds.where("main"))
+    main, settled = set(kinds.where("main")), set(statuses.where("settled"))
     info = nodes.set_index("node_id")
     cards, texts = [], []
     for card in result.cards.values():
@@ -49,80 +63,123 @@ def _frames(ctx: Context, nodes: pd.DataFrame, result: chain_layout.Layout):
                row["description"], "source": "; ".join(source_names(ctx, [row["status_source_id"]]))}
         cards.append({"node": card.node, "x": card.box.left, "x2": card.box.right, "y": card.box.top,
                       "y2": card.box.bottom, "stroke_width": 2.0 if row["kind"] in main else 0.8,
-                      "dot_x": card.box.left + chain_layout.CARD_PADDING + DOT_RADIUS,
-                      "dot_y": card.box.top + chain_layout.CARD_PADDING + LINE_HEIGHT / 2,
-                      "fill": statuses.colour(status) if status in statuses else "#FFFFFF", **tip})
+                      "fill": SETTLED_FILL if status in settled else "white", **tip})
         left = card.box.left + chain_layout.CARD_PADDING
         top = card.box.top + chain_layout.CARD_PADDING
-        texts.append({"node": card.node, "x": left + chain_layout.TITLE_INDENT, "y": top, "weight": "bold",
-                      "style": "normal", "text": "\n".join(card.title_lines), **tip})
+        texts.append({"node": card.node, "x": left, "y": top, "weight": "bold", "style": "normal",
+                      "text": "\n".join(card.title_lines), **tip})
         texts.append({"node": card.node, "x": left, "y": top + LINE_HEIGHT * len(card.title_lines),
                       "weight": "normal", "style": "italic", "text": "\n".join(card.status_lines), **tip})
     points = []
     for i, link in enumerate(result.links):
         rel = relations[link.relation]
-        edge = {"link": i, "relation": rel.label, "why": "", "dash": DASHES[str(rel["line"])]}
+        edge = {"link": i, "relation": rel.label, "arrow": link.arrow, "dash": DASHES[str(rel["line"])]}
         points += [edge | {"x": x, "y": y, "seq": k} for k, (x, y) in enumerate(link.points)]
     return pd.DataFrame(cards), pd.DataFrame(texts), pd.DataFrame(points)
 
 
-def _key(ctx: Context, used: set[str], width: float) -> alt.LayerChart:
-    """One line per line style in use, defined by the relations that use it."""
+def _key(ctx: Context, used: set[str], shaded: list[str], width: float) -> alt.LayerChart:
+    """One line per line style in use, defined by the relations that use it, and the shading of
+    settled steps with the statuses it stands for."""
     relations = ctx.vocab["relations"]
     rows = []
     for style in DASHES:
         names = [relations.label(r) for r in relations.ordered(used) if relations[r]["line"] == style]
         if names:
-            rows.append({"style": style, "dash": DASHES[style], "text": "; ".join(names)})
+            rows.append({"dash": DASHES[style], "fill": "", "text": "; ".join(names)})
+    if shaded:
+        rows.append({"dash": [1, 0], "fill": SETTLED_FILL, "text": f"settled: {'; '.join(shaded)}"})
     df = pd.DataFrame(rows)
     lines = [wrap(t, width - 60) for t in df["text"]]
     df["text"] = ["\n".join(t) for t in lines]
     tops = [sum(len(t) for t in lines[:i]) * LINE_HEIGHT + 6 * i for i in range(len(lines))]
     df["y"] = [top + LINE_HEIGHT / 2 for top in tops]  # a style's sample line sits by its first text line
-    df["ty"] = [top for top in tops]
+    df["ty"], df["y1"], df["y2"] = tops, [t + 1 for t in tops], [t + LINE_HEIGHT - 1 for t in tops]
     df["x"], df["x2"], df["tx"] = 0, 36, 44
-    px = {"scale": None, "axis": None}
-    samples = alt.Chart(df).mark_rule(color=theme.MUTED_COLOUR, strokeWidth=1.5).encode(
-        x=alt.X("x:Q", **px), x2="x2:Q", y=alt.Y("y:Q", **px), strokeDash=alt.StrokeDash("dash", scale=None))
-    labels = alt.Chart(df).mark_text(align="left", baseline="top", fontSize=theme.FONT_SIZE, lineBreak="\n",
-                                     lineHeight=LINE_HEIGHT).encode(
-        x=alt.X("tx:Q", **px), y=alt.Y("ty:Q", **px), text="text:N")
+    lines_df, swatches = df[df["fill"] == ""], df[df["fill"] != ""]
+    layers = [alt.Chart(df).mark_text(align="left", baseline="top", fontSize=theme.FONT_SIZE, lineBreak="\n",
+                                      lineHeight=LINE_HEIGHT).encode(
+        x=alt.X("tx:Q", **PX), y=alt.Y("ty:Q", **PX), text="text:N")]
+    if not lines_df.empty:
+        layers.append(alt.Chart(lines_df).mark_rule(color=theme.MUTED_COLOUR, strokeWidth=1.5).encode(
+            x=alt.X("x:Q", **PX), x2="x2:Q", y=alt.Y("y:Q", **PX), strokeDash=alt.StrokeDash("dash", scale=None)))
+    if not swatches.empty:
+        layers.append(alt.Chart(swatches).mark_rect(stroke=theme.TEXT_COLOUR, strokeWidth=0.8, cornerRadius=3).encode(
+            x=alt.X("x:Q", **PX), x2="x2:Q", y=alt.Y("y1:Q", **PX), y2="y2:Q", fill=alt.Fill("fill:N", scale=None)))
     height = tops[-1] + LINE_HEIGHT * len(lines[-1])
-    return alt.layer(samples, labels).properties(width=width, height=height)
+    return alt.layer(*layers).properties(width=width, height=height)
+
+
+TOOLTIP = [alt.Tooltip("step:N", title="Step"), alt.Tooltip("status:N", title="Status"),
+           alt.Tooltip("since:N", title="Recorded"), alt.Tooltip("note:N", title="Note"),
+           alt.Tooltip("source:N", title="Source")]
+
+
+def _links(points: pd.DataFrame) -> list[alt.Chart]:
+    """The links in their relations' line styles, each with an arrowhead pointing into its target."""
+    link_tip = [alt.Tooltip("relation:N", title="Link")]
+    layers = [alt.Chart(points).mark_line(color=theme.MUTED_COLOUR, strokeWidth=1.4).encode(
+        x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), detail="link:N", order="seq:Q",
+        strokeDash=alt.StrokeDash("dash", scale=None), tooltip=link_tip)]
+    heads = points.sort_values("seq").groupby("link").tail(1)
+    for arrow, (shape, dx, dy) in ARROWS.items():
+        if (heads["arrow"] == arrow).any():
+            layers.append(alt.Chart(heads[heads["arrow"] == arrow]).mark_point(
+                shape=shape, filled=True, size=45, opacity=1, color=theme.MUTED_COLOUR, xOffset=dx, yOffset=dy).encode(
+                x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), tooltip=link_tip))
+    return layers
 
 
 def _layout(ctx: Context, graph, nodes: pd.DataFrame, title: str, note: str, alt_text: str, width: float):
     plot = plot_width(width)
-    result = chain_layout.layout(graph, card_texts(ctx, nodes), plot)
+    result = chain_layout.layout(graph, card_texts(ctx, nodes), plot, kinds(ctx))
     cards, texts, points = _frames(ctx, nodes, result)
-    px = {"scale": None, "axis": None}
-    tooltip = [alt.Tooltip("step:N", title="Step"), alt.Tooltip("status:N", title="Status"),
-               alt.Tooltip("since:N", title="Recorded"), alt.Tooltip("note:N", title="Note"),
-               alt.Tooltip("source:N", title="Source")]
-    frames = alt.Chart(cards).mark_rect(fill="white", stroke=theme.TEXT_COLOUR, cornerRadius=3).encode(
-        x=alt.X("x:Q", **px), x2="x2:Q", y=alt.Y("y:Q", **px), y2="y2:Q",
-        strokeWidth=alt.StrokeWidth("stroke_width:Q", scale=None), tooltip=tooltip)
-    dots = alt.Chart(cards).mark_circle(size=3.14 * DOT_RADIUS ** 2 * 1.6, opacity=1, stroke=theme.TEXT_COLOUR,
-                                        strokeWidth=0.8).encode(
-        x=alt.X("dot_x:Q", **px), y=alt.Y("dot_y:Q", **px), color=alt.Color("fill:N", scale=None), tooltip=tooltip)
+    frames = alt.Chart(cards).mark_rect(stroke=theme.TEXT_COLOUR, cornerRadius=3).encode(
+        x=alt.X("x:Q", **PX), x2="x2:Q", y=alt.Y("y:Q", **PX), y2="y2:Q", fill=alt.Fill("fill:N", scale=None),
+        strokeWidth=alt.StrokeWidth("stroke_width:Q", scale=None), tooltip=TOOLTIP)
     words = [alt.Chart(texts[texts["weight"] == weight]).mark_text(
         align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT, fontSize=theme.FONT_SIZE,
         fontWeight=weight, fontStyle=style, color=theme.TEXT_COLOUR if weight == "bold" else theme.MUTED_COLOUR).encode(
-        x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), text="text:N", tooltip=tooltip)
+        x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text="text:N", tooltip=TOOLTIP)
         for weight, style in (("bold", "normal"), ("normal", "italic"))]
-    layers = [frames, dots, *words]
-    if not points.empty:
-        link_tip = [alt.Tooltip("relation:N", title="Link")]
-        layers.insert(0, alt.Chart(points).mark_line(color=theme.MUTED_COLOUR, strokeWidth=1.4).encode(
-            x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), detail="link:N", order="seq:Q",
-            strokeDash=alt.StrokeDash("dash", scale=None), tooltip=link_tip))
-        heads = points.sort_values("seq").groupby("link").tail(1)
-        layers.insert(1, alt.Chart(heads).mark_point(shape="triangle-down", filled=True, size=45, opacity=1,
-                                                     color=theme.MUTED_COLOUR, yOffset=-4).encode(
-            x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), tooltip=link_tip))
+    layers = [*(_links(points) if not points.empty else []), frames, *words]
+    if result.headings:
+        heads = pd.DataFrame([{"text": h.text, "x": h.x, "y": h.top} for h in result.headings])
+        layers.append(alt.Chart(heads).mark_text(align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT,
+                                                 fontWeight="bold", color=theme.MUTED_COLOUR).encode(
+            x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text="text:N"))
     chart = alt.layer(*layers).properties(width=plot, height=result.height)
-    key = _key(ctx, {link.relation for link in result.links}, plot)
+    statuses = ctx.vocab["statuses"]
+    shaded = [statuses.label(s) for s in statuses.ordered(set(nodes["status"]) & set(statuses.where("settled")))]
+    key = _key(ctx, {link.relation for link in result.links}, shaded, plot)
     return finish(alt.vconcat(chart, key, spacing=16), title, note, alt_text, width)
+
+
+def title(ctx: Context, graph) -> str:
+    """What the first unsettled main step waits on, by kind of condition (the relations' group
+    labels), and which main steps wait on it in turn."""
+    wait = analysis.chain_waiting_on(ctx)
+    if wait is None:
+        return f"Every main step of the chain is settled as of {short_day(ctx.as_of)}"
+    relations, kinds_ = ctx.vocab["relations"], ctx.vocab["node_kinds"]
+    name = f"The {wait.label[0].lower() + wait.label[1:]}"
+    if not wait.blockers:
+        text = f"{name} ({ctx.vocab['statuses'].label(wait.status).lower()}) is the first step not settled"
+    else:
+        n = len(wait.blockers)
+        text = f"{name} waits on {number_words(n)} condition{'s' if n != 1 else ''}"
+        counts = {r: sum(1 for _, rel, _ in wait.blockers if rel == r) for r in relations.ordered(
+            rel for _, rel, _ in wait.blockers)}
+        if len(counts) > 1 and all(relations[r].get("group_label") for r in counts):
+            text += ", " + and_list([f"{number_words(k)} {str(relations[r]['group_label']).lower()}"
+                                     for r, k in counts.items()])
+    info = analysis.chain_nodes(ctx).set_index("node_id")
+    blocking, main = set(relations.where("blocking")), set(kinds_.where("main"))
+    after = [info.loc[t, "label"] for t in sorted(graph.successors(wait.node_id))
+             if graph.edges[wait.node_id, t]["relation"] in blocking and info.loc[t, "kind"] in main]
+    if after:
+        text += f"; {and_list(after)} wait{'s' if len(after) == 1 else ''} on it"
+    return text
 
 
 def chain_chart(ctx: Context) -> Figure:
@@ -132,15 +189,6 @@ def chain_chart(ctx: Context) -> Figure:
     if nodes.empty:
         return no_data(ctx, f"No step of the dependency chain is known by {day}",
                        f"no step of the chain dated and known by {day}", "The dependency chain: nothing known yet.")
-    wait = analysis.chain_waiting_on(ctx)
-    statuses = ctx.vocab["statuses"]
-    if wait is None:
-        title = f"Every main step of the chain is settled as of {day}"
-    else:
-        state = statuses.label(wait.status).lower() + (f" {wait.since}" if wait.since else "")
-        held = f" waits on {len(wait.blockers)} open condition{'s' if len(wait.blockers) != 1 else ''}" \
-            if wait.blockers else " is the first step not settled"
-        title = f"The {wait.label[0].lower() + wait.label[1:]} ({state}){held}"
     sources = tuple(sorted(set(nodes["status_source_id"]) | set(ctx.facts("chain_edges")["source_id"])))
     relations = ctx.vocab["relations"]
     texts = card_texts(ctx, nodes)  # once: per step it made the alt text quadratic in the steps
@@ -152,7 +200,7 @@ def chain_chart(ctx: Context) -> Figure:
                 f"with its status as of {day}. Steps: {steps}. Links: {links}.")
     caption = (f"The dependency chain: what the agreement waits on, what follows it, and what a framework would "
                f"defer; statuses as of {day}.")
-    wide, narrow = both(lambda width: _layout(ctx, graph, nodes, title, ctx.citations.note(sources), alt_text,
+    heading = title(ctx, graph)
+    wide, narrow = both(lambda width: _layout(ctx, graph, nodes, heading, ctx.citations.note(sources), alt_text,
                                               width))
     return Figure(wide, caption, alt_text, sources, narrow)
-

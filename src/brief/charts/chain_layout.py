@@ -1,34 +1,56 @@
-"""Geometry of the dependency-chain chart: layered cards, top to bottom, and the edges between them.
+"""Geometry of the dependency-chain chart: layered cards, top to bottom, and the links between them.
 
 Each step is a card holding its name and its status. Layers follow the links: a step sits one
 layer below the lowest of its inputs (longest path), and a step without inputs sits just above
-the first step it feeds, so conditions stay next to what they condition. A link that skips
-layers passes through a reserved empty slot in every layer it crosses (the classic "dummy node"),
-so no line ever crosses a card. Within a layer, cards are ordered by the mean position of their
-neighbours (a few down and up sweeps). Every card gets an equal share of the row; links leave a
-card's bottom edge and enter the next card's top edge at spread-out points.
+the first step it feeds, so conditions stay next to what they condition. Two kinds of step
+without inputs are placed apart from that flow:
+
+* a *side step* feeds a single step through a relation that does not block it (a step already
+  taken, an issue left for later): it sits beside its target, in the target's row, with a short
+  link into the target's side — not above it, where it would read as waiting on the row above;
+* *conditions* of one step through one blocking relation are kept together in their row, under
+  the relation's heading (``Kinds.headings``, e.g. "Open in the text" apart from "Demanded
+  outside the text"); on a narrow chart each group gets a sub-row of its own.
+
+A link that skips layers passes through a reserved empty slot in every layer it crosses (the
+classic "dummy node"), so no line ever crosses a card. Within a layer, cards are ordered by the
+mean position of their neighbours (a few down and up sweeps), then neighbouring cards (or groups)
+are swapped while that removes link crossings. Links leave a card's bottom edge and enter the
+next card's top edge at spread-out points.
 
 Pure Python on purpose: the chart draws exactly these boxes, and the tests check them for
-overlaps (card against card, link against card) on any data.
+overlaps (card against card, heading and link against card) and count the link crossings.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .text import LINE_HEIGHT, Box, text_width, wrap_fit
+from .text import LINE_HEIGHT, Block, Box, Point, text_width, wrap_fit
 
 CARD_PADDING = 6
 ROW_GAP = 28  # vertical room between layers for the links
 DUMMY_WIDTH = 18
 SLOT_GAP = 10
+SIDE_GAP = 26  # room for the short link between a side step and its target
+HEADING_GAP = 4  # pixels between a group's heading and its cards
 MAX_CARD_WIDTH = 230
 MIN_CARD_WIDTH = 125  # a layer with more cards than fit at this width is split into sub-rows
-TITLE_INDENT = 14  # the status dot before the title
 SWEEPS = 4
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """What the layout needs to know of the relations: which ones block their target (a step that
+    feeds one step through a relation that does not block it is drawn beside it), and the heading
+    over a group of conditions of one relation (none when blank), in the order groups are drawn."""
+
+    blocking: Collection[str] = frozenset()
+    headings: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -44,13 +66,15 @@ class Link:
     source: str
     target: str
     relation: str
-    points: tuple[tuple[float, float], ...]  # the polyline, from the source card to the target card
+    points: tuple[Point, ...]  # the polyline, from the source card to the target card
+    arrow: str = "down"  # how the arrowhead at the last point points: down, left or right
 
 
 @dataclass
 class Layout:
     cards: dict[str, Card] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
+    headings: list[Block] = field(default_factory=list)  # over groups of conditions
     width: float = 0.0
     height: float = 0.0
 
@@ -67,18 +91,69 @@ def layers(graph: nx.DiGraph) -> dict[str, int]:
     return {node: value - low for node, value in layer.items()}
 
 
-def split_wide(layer: dict[str, int], per_row: int) -> dict[str, int]:
-    """Spread a layer with more than ``per_row`` cards over sub-rows (every other card one row
-    lower), renumbering the layers below; links from an upper sub-row then pass the lower one
-    through reserved slots like any long link."""
+def side_steps(graph: nx.DiGraph, kinds: Kinds) -> dict[str, str]:
+    """Steps drawn beside their target: no inputs, one link out, through a relation that does not block."""
+    out = {}
+    for node in sorted(graph):
+        targets = list(graph.successors(node))
+        if graph.in_degree(node) == 0 and len(targets) == 1 and \
+                graph.edges[node, targets[0]]["relation"] not in kinds.blocking:
+            out[node] = targets[0]
+    return out
+
+
+def condition_groups(graph: nx.DiGraph, kinds: Kinds) -> dict[str, tuple[str, int, str]]:
+    """Steps without inputs that block a step: node → (target, the relation's place in the heading
+    order, relation). Conditions of one target through one relation form a group."""
+    order = {r: i for i, r in enumerate(kinds.headings)}
+    out = {}
+    for node in sorted(graph):
+        if graph.in_degree(node) == 0:
+            blocks = sorted((t, graph.edges[node, t]["relation"]) for t in graph.successors(node)
+                            if graph.edges[node, t]["relation"] in kinds.blocking)
+            if blocks:
+                target, relation = blocks[0]
+                out[node] = (target, order.get(relation, len(order)), relation)
+    return out
+
+
+def split_wide(layer: dict[str, int], per_row: int, groups: Mapping[str, tuple] | None = None) -> dict[str, int]:
+    """Spread a layer with more than ``per_row`` cards over sub-rows, renumbering the layers below;
+    links from an upper sub-row then pass the lower one through reserved slots like any long link.
+    Groups of conditions are packed whole, a group to a sub-row where they fit; other cards go
+    every other card one row lower."""
+    groups = groups or {}
     result, shift = {}, 0
     for depth in sorted(set(layer.values())):
         members = sorted(n for n in layer if layer[n] == depth)
-        rows = max(1, -(-len(members) // per_row))
-        for i, node in enumerate(members):
-            result[node] = depth + shift + i % rows
+        packs: list[list[str]] = []
+        for key in sorted({groups[n] for n in members if n in groups}):
+            packs.append([n for n in members if groups.get(n) == key])
+        packs.append([n for n in members if n not in groups])
+        packs = [p for p in packs if p]
+        if len(members) <= per_row or len(packs) == 1 or any(len(p) > per_row for p in packs):
+            rows = max(1, -(-len(members) // per_row))
+            for i, node in enumerate(members):
+                result[node] = depth + shift + i % rows
+        else:
+            sub_rows = _pack(packs, per_row)
+            for i, row in enumerate(sub_rows):
+                result.update({node: depth + shift + i for node in row})
+            rows = len(sub_rows)
         shift += rows - 1
     return result
+
+
+def _pack(packs: list[list[str]], per_row: int) -> list[list[str]]:
+    """Whole packs into as few rows of at most ``per_row`` cards as first fit gives."""
+    rows: list[list[str]] = []
+    for pack in packs:
+        row = next((r for r in rows if len(r) + len(pack) <= per_row), None)
+        if row is None:
+            rows.append(list(pack))
+        else:
+            row += pack
+    return rows
 
 
 def _with_dummies(graph: nx.DiGraph, layer: dict[str, int]) -> tuple[dict[int, list[str]], dict, dict]:
@@ -101,15 +176,31 @@ def _with_dummies(graph: nx.DiGraph, layer: dict[str, int]) -> tuple[dict[int, l
     return dict(rows), paths, adjacency
 
 
-def _order(rows: dict[int, list[str]], adjacency: dict) -> dict[int, list[str]]:
-    """Barycentre ordering: each layer sorted by the mean index of its neighbours in the layer before."""
+def _runs(members: list[str], groups: Mapping[str, tuple]) -> list[list[str]]:
+    """A layer's members as runs: each group of conditions one run, every other member its own."""
+    runs: list[list[str]] = []
+    for node in members:
+        if runs and node in groups and groups.get(runs[-1][0]) == groups[node]:
+            runs[-1].append(node)
+        else:
+            runs.append([node])
+    return runs
+
+
+def _crossings(upper: list[str], lower: list[str], segments: set[tuple[str, str]]) -> int:
+    """Pairs of links between two neighbouring layers that cross (their ends in opposite orders)."""
+    up, down = {n: i for i, n in enumerate(upper)}, {n: i for i, n in enumerate(lower)}
+    ends = sorted((up[a], down[b]) for a, b in segments if a in up and b in down)
+    return sum(1 for i, (a1, b1) in enumerate(ends) for a2, b2 in ends[i + 1:] if (a1 - a2) * (b1 - b2) < 0)
+
+
+def _barycentres(rows: dict[int, list[str]], adjacency: dict) -> None:
+    """Each layer sorted by the mean index of its neighbours in the layer before (down and up sweeps)."""
     index = {node: i for depth in rows for i, node in enumerate(rows[depth])}
     depths = sorted(rows)
     for sweep in range(SWEEPS):
-        sequence = depths[1:] if sweep % 2 == 0 else depths[-2::-1]
-        for depth in sequence:
-            near = depth - 1 if sweep % 2 == 0 else depth + 1
-            members = set(rows.get(near, []))
+        for depth in (depths[1:] if sweep % 2 == 0 else depths[-2::-1]):
+            members = set(rows.get(depth - 1 if sweep % 2 == 0 else depth + 1, []))
 
             def key(node, members=members):
                 around = [index[n] for n in adjacency[node] if n in members]
@@ -117,49 +208,148 @@ def _order(rows: dict[int, list[str]], adjacency: dict) -> dict[int, list[str]]:
 
             rows[depth] = sorted(rows[depth], key=key)
             index.update({node: i for i, node in enumerate(rows[depth])})
+
+
+def _contiguous(members: list[str], groups: Mapping[str, tuple]) -> list[str]:
+    """The members with each group of conditions together, where its members sit on average."""
+    at = defaultdict(list)
+    for i, node in enumerate(members):
+        at[groups.get(node, (node,))].append(i)
+    return sorted(members, key=lambda n: (sum(at[groups.get(n, (n,))]) / len(at[groups.get(n, (n,))]),
+                                          groups.get(n, (n,)), members.index(n)))
+
+
+def _order(rows: dict[int, list[str]], adjacency: dict, segments: set, groups: Mapping[str, tuple]
+           ) -> dict[int, list[str]]:
+    """Barycentre sweeps, groups of conditions made contiguous, then neighbouring runs (cards or
+    groups) swapped while that lowers the crossings with the layers above and below."""
+    _barycentres(rows, adjacency)
+    for depth in rows:
+        rows[depth] = _contiguous(rows[depth], groups)
+
+    def cost(depth: int, order: list[str]) -> int:
+        return (_crossings(rows.get(depth - 1, []), order, segments)
+                + _crossings(order, rows.get(depth + 1, []), segments))
+
+    for _ in range(sum(len(m) for m in rows.values())):  # each pass removes a crossing, or stops
+        improved = False
+        for depth in sorted(rows):
+            runs = _runs(rows[depth], groups)
+            for i in range(len(runs) - 1):
+                swapped = runs[:i] + [runs[i + 1], runs[i]] + runs[i + 2:]
+                order = [n for run in swapped for n in run]
+                if cost(depth, order) < cost(depth, rows[depth]):
+                    rows[depth], runs, improved = order, swapped, True
+        if not improved:
+            break
     return rows
 
 
-def layout(graph: nx.DiGraph, texts: dict[str, tuple[str, str]], width: float) -> Layout:
-    """Place every card and link. ``texts`` maps a node to (title, status line)."""
+def _slots(members: list[str], beside: Mapping[str, list[str]], per_row: int) -> list[tuple[str, list[str]]]:
+    """A row's slots from left to right: ("card", [node]), ("dummy", [slot]) or ("side", side steps
+    stacked). A target's side steps get a slot each, half on either side, when the row has room for
+    that many cards; otherwise they are stacked in one slot on its right."""
+    cards = sum(1 for m in members if not m.startswith("\0")) + sum(len(beside.get(m, [])) for m in members)
+    out: list[tuple[str, list[str]]] = []
+    for node in members:
+        sides = beside.get(node, [])
+        if node.startswith("\0"):
+            out.append(("dummy", [node]))
+        elif not sides:
+            out.append(("card", [node]))
+        elif cards <= per_row:
+            half = len(sides) // 2
+            out += [("side", [s]) for s in sides[:half]] + [("card", [node])] + [("side", [s]) for s in sides[half:]]
+        else:
+            out += [("card", [node]), ("side", list(sides))]
+    return out
+
+
+def _gaps(slots: list[tuple[str, list[str]]]) -> list[float]:
+    """Room between each slot and the next: wider where a side step's link runs."""
+    return [SIDE_GAP if "side" in (a[0], b[0]) else SLOT_GAP for a, b in zip(slots, slots[1:], strict=False)]
+
+
+@dataclass(frozen=True)
+class _Texts:
+    texts: Mapping[str, tuple[str, str]]  # node → (title, status)
+
+    def lines(self, node: str, card_width: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        title, status = self.texts[node]
+        inner = card_width - 2 * CARD_PADDING
+        return wrap_fit(title, inner, bold=True), wrap_fit(status, inner)
+
+
+def _headings(slots, lefts: list[float], card_width: float, groups: Mapping[str, tuple],
+              kinds: Kinds, top: float) -> list[Block]:
+    """A heading over each group of conditions whose relation has one, as wide as the group."""
+    spans: dict[tuple, list[float]] = {}
+    for (kind, nodes), left in zip(slots, lefts, strict=True):
+        if kind == "card" and nodes[0] in groups and kinds.headings.get(groups[nodes[0]][2]):
+            spans.setdefault(groups[nodes[0]], []).append(left)
+    return [Block(wrap_fit(kinds.headings[key[2]], max(xs) + card_width - min(xs), bold=True), min(xs), top, "left",
+                  bold=True) for key, xs in spans.items()]
+
+
+def _place_row(slots, y: float, width: float, texts: _Texts, groups, kinds: Kinds, result: Layout) -> dict:
+    """Cards, stacks and dummy slots of one row from ``y`` down; returns node → (x centre, top,
+    bottom) for every card and dummy (a dummy spans the row), and sets the row's headings."""
+    gaps = _gaps(slots)
+    dummies = sum(1 for kind, _ in slots if kind == "dummy")
+    card_slots = len(slots) - dummies
+    card_width = min(MAX_CARD_WIDTH, (width - dummies * DUMMY_WIDTH - sum(gaps)) / max(1, card_slots))
+    used = card_slots * card_width + dummies * DUMMY_WIDTH + sum(gaps)
+    lefts, x = [], (width - used) / 2
+    for (kind, _), gap in zip(slots, [*gaps, 0.0], strict=True):
+        lefts.append(x)
+        x += (DUMMY_WIDTH if kind == "dummy" else card_width) + gap
+    lines = {n: texts.lines(n, card_width) for kind, members in slots if kind != "dummy" for n in members}
+    natural = {n: (len(t) + len(st)) * LINE_HEIGHT + 2 * CARD_PADDING for n, (t, st) in lines.items()}
+    stacked = {n for kind, members in slots if kind == "side" and len(members) > 1 for n in members}
+    # cards side by side share one height; cards stacked beside a target keep their own
+    height = max([natural[n] for n in natural if n not in stacked] or [LINE_HEIGHT])
+    headings = _headings(slots, lefts, card_width, groups, kinds, y)
+    result.headings += headings
+    top = max([y] + [h.box.bottom + HEADING_GAP for h in headings])
+    bottom = top + max([height] + [sum(natural[n] for n in m) + (len(m) - 1) * SLOT_GAP
+                                   for k, m in slots if k == "side" and len(m) > 1])
+    centres = {}
+    for (kind, members), left in zip(slots, lefts, strict=True):
+        if kind == "dummy":
+            centres[members[0]] = (left + DUMMY_WIDTH / 2, y, bottom)
+            continue
+        card_top = top
+        for node in members:
+            card_bottom = card_top + (natural[node] if node in stacked else height)
+            result.cards[node] = Card(node, Box(left, card_top, left + card_width, card_bottom, node), *lines[node])
+            centres[node] = (left + card_width / 2, card_top, bottom)
+            card_top = card_bottom + SLOT_GAP
+    return centres
+
+
+def layout(graph: nx.DiGraph, texts: dict[str, tuple[str, str]], width: float, kinds: Kinds = Kinds()) -> Layout:
+    """Place every card, heading and link. ``texts`` maps a node to (title, status line)."""
     result = Layout(width=width)
     if not graph:
         return result
+    beside_of = side_steps(graph, kinds)
+    core = graph.subgraph(n for n in graph if n not in beside_of)
+    groups = condition_groups(core, kinds)
     per_row = max(1, int((width + SLOT_GAP) // (MIN_CARD_WIDTH + SLOT_GAP)))
-    layer = split_wide(layers(graph), per_row)
-    rows, paths, adjacency = _with_dummies(graph, layer)
-    rows = _order(rows, adjacency)
-    centres: dict[str, tuple[float, float, float]] = {}  # node -> (x centre, top, bottom)
+    rows, paths, adjacency = _with_dummies(core, split_wide(layers(core), per_row, groups))
+    segments = {(a, b) for path in paths.values() for a, b in zip(path, path[1:], strict=False)}
+    rows = _order(rows, adjacency, segments, groups)
+    beside: dict[str, list[str]] = defaultdict(list)
+    for node, target in sorted(beside_of.items()):
+        beside[target].append(node)
+    centres: dict[str, tuple[float, float, float]] = {}
     y = 0.0
     for depth in sorted(rows):
-        members = rows[depth]
-        dummies = sum(1 for m in members if m.startswith("\0"))
-        cards = len(members) - dummies
-        card_width = min(MAX_CARD_WIDTH, (width - dummies * DUMMY_WIDTH - SLOT_GAP * (len(members) - 1))
-                         / max(1, cards))
-        used = cards * card_width + dummies * DUMMY_WIDTH + SLOT_GAP * (len(members) - 1)
-        built, x = {}, (width - used) / 2
-        for node in members:
-            if node.startswith("\0"):
-                centres[node] = (x + DUMMY_WIDTH / 2, None, None)
-                x += DUMMY_WIDTH + SLOT_GAP
-                continue
-            title, status = texts[node]
-            inner = card_width - 2 * CARD_PADDING
-            built[node] = (x, wrap_fit(title, inner - TITLE_INDENT, bold=True), wrap_fit(status, inner))
-            x += card_width + SLOT_GAP
-        height = max((len(t) + len(s)) * LINE_HEIGHT + 2 * CARD_PADDING for _, t, s in built.values()) if built \
-            else LINE_HEIGHT
-        for node, (left, title_lines, status_lines) in built.items():
-            box = Box(left, y, left + card_width, y + height, node)
-            result.cards[node] = Card(node, box, title_lines, status_lines)
-            centres[node] = (left + card_width / 2, y, y + height)
-        for node in members:
-            if node.startswith("\0"):
-                centres[node] = (centres[node][0], y, y + height)
-        y += height + ROW_GAP
+        centres.update(_place_row(_slots(rows[depth], beside, per_row), y, width, _Texts(texts), groups, kinds,
+                                  result))
+        y = max(bottom for node, (_, _, bottom) in centres.items() if node in rows[depth]) + ROW_GAP
     result.height = y - ROW_GAP
-    result.links = _links(graph, paths, centres, result.cards)
+    result.links = _links(core, paths, centres, result.cards) + _side_links(graph, beside, result.cards)
     return result
 
 
@@ -168,13 +358,11 @@ def _spread(card: Card, count: int, k: int) -> float:
 
 
 def _links(graph: nx.DiGraph, paths: dict, centres: dict, cards: dict[str, Card]) -> list[Link]:
-    """Polylines: out of the source card's bottom, through dummy slots, into the target card's top."""
-    def first_hop_x(path):
-        return centres[path[1]][0]
-
+    """Polylines: out of the source card's bottom (straight down to the foot of its row, if a stack
+    beside it makes the row taller), through dummy slots, into the target card's top."""
     outgoing, incoming = defaultdict(list), defaultdict(list)
     for (source, target), path in paths.items():
-        outgoing[source].append((first_hop_x(path), (source, target)))
+        outgoing[source].append((centres[path[1]][0], (source, target)))
         incoming[target].append((centres[path[-2]][0], (source, target)))
     start_x = {edge: _spread(cards[s], len(items), k) for s, items in outgoing.items()
                for k, (_, edge) in enumerate(sorted(items))}
@@ -182,34 +370,74 @@ def _links(graph: nx.DiGraph, paths: dict, centres: dict, cards: dict[str, Card]
              for k, (_, edge) in enumerate(sorted(items))}
     links = []
     for (source, target), path in sorted(paths.items()):
-        points = [(start_x[(source, target)], cards[source].box.bottom)]
+        x, foot = start_x[(source, target)], centres[source][2]
+        points = [(x, cards[source].box.bottom)] + ([(x, foot)] if foot > cards[source].box.bottom else [])
         for dummy in path[1:-1]:
-            x, top, bottom = centres[dummy]
-            points += [(x, top), (x, bottom)]
+            dx, top, bottom = centres[dummy]
+            points += [(dx, top), (dx, bottom)]
         points.append((end_x[(source, target)], cards[target].box.top))
         links.append(Link(source, target, graph.edges[source, target]["relation"], tuple(points)))
     return links
 
 
+def _side_links(graph: nx.DiGraph, beside: Mapping[str, list[str]], cards: dict[str, Card]) -> list[Link]:
+    """Short links from each side step into the facing edge of its target, spread down that edge."""
+    links = []
+    for target, sides in sorted(beside.items()):
+        box = cards[target].box
+        for right_side in (False, True):
+            facing = [s for s in sides if (cards[s].box.left > box.left) == right_side]
+            for k, node in enumerate(facing):
+                side = cards[node].box
+                y = box.top + (k + 1) * (box.bottom - box.top) / (len(facing) + 1)
+                start = (side.left, (side.top + side.bottom) / 2) if right_side else \
+                    (side.right, (side.top + side.bottom) / 2)
+                end = (box.right, y) if right_side else (box.left, y)
+                links.append(Link(node, target, graph.edges[node, target]["relation"], (start, end),
+                                  "left" if right_side else "right"))
+    return links
+
+
+def _segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool:
+    """Whether segments a–b and c–d cross at a point inside both (touching ends do not count)."""
+    def side(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    d1, d2, d3, d4 = side(c, d, a), side(c, d, b), side(a, b, c), side(a, b, d)
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
+def crossings(result: Layout) -> list[tuple[str, str]]:
+    """Pairs of links (as 'source → target') whose lines cross."""
+    def segments(link):
+        return list(zip(link.points, link.points[1:], strict=False))
+
+    out = []
+    for i, a in enumerate(result.links):
+        for b in result.links[i + 1:]:
+            if any(_segments_cross(p, q, r, s) for p, q in segments(a) for r, s in segments(b)):
+                out.append((f"{a.source} → {a.target}", f"{b.source} → {b.target}"))
+    return out
+
+
 def collisions(result: Layout) -> list[str]:
-    """Every overlap a reader would see: text wider than its card, card on card, link through a card
-    it does not connect."""
+    """Every overlap a reader would see: text wider than its card, card on card, a heading on a card
+    or another heading, a link through a card it does not connect or through a heading."""
     problems = []
     cards = list(result.cards.values())
     for card in cards:
         inner = card.box.right - card.box.left - 2 * CARD_PADDING
-        if any(text_width(t, bold=True) > inner - TITLE_INDENT for t in card.title_lines) or \
+        if any(text_width(t, bold=True) > inner for t in card.title_lines) or \
                 any(text_width(t) > inner for t in card.status_lines):
             problems.append(f"the text of card {card.node} is wider than the card")
-    for i, card in enumerate(cards):
-        for other in cards[i + 1:]:
-            if card.box.overlaps(other.box):
-                problems.append(f"cards {card.node} and {other.node} overlap")
+    boxes = [c.box for c in cards] + [h.box for h in result.headings]
+    for i, box in enumerate(boxes):
+        problems += [f"{box.what!r} and {other.what!r} overlap" for other in boxes[i + 1:] if box.overlaps(other)]
     for link in result.links:
-        for card in cards:
-            if card.node in (link.source, link.target):
+        for box in boxes:
+            if box.what in (link.source, link.target):
                 continue
             # a link may run along a card's edge, not through its inside
-            if any(card.box.crosses(a, b, gap=-0.5) for a, b in zip(link.points, link.points[1:], strict=False)):
-                problems.append(f"link {link.source} → {link.target} crosses card {card.node}")
+            if any(box.crosses(a, b, gap=-0.5) for a, b in zip(link.points, link.points[1:], strict=False)):
+                problems.append(f"link {link.source} → {link.target} crosses {box.what!r}")
     return problems
