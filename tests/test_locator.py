@@ -232,7 +232,7 @@ def test_title_note_and_alt_text_say_what_the_map_shows():
     places = read_places()
     spec = fig.chart.to_dict()
     assert set(fig.sources) == set(places["source_id"])
-    note = spec["vconcat"][1]["data"]
+    note = spec["vconcat"][-1]["data"]
     note_text = json.dumps(spec)
     assert "Natural Earth" in note_text and note
     for cite in (citations()[s] for s in fig.sources):
@@ -284,7 +284,10 @@ def test_every_place_has_its_label_or_number_near_it(width, crowd):
     places = crowded() if crowd else read_places()
     lay = layout(places, width)
     labelled = {label.place_id for label in lay.labels if label.place_id}
-    assert labelled == set(places["place_id"])
+    in_key = {e.place_id for e in lay.key_below if e.place_id}
+    assert labelled | in_key == set(places["place_id"])
+    bands = set(places.loc[places["border_of"] != "", "place_id"])
+    assert bands <= in_key | {label.place_id for label in lay.labels if label.role == "key"}  # named in the key
     numbers = {label.lines[0]: label.place_id for label in lay.labels if label.role == "number"}
     names = dict(zip(places["place_id"], places["label"], strict=True))
     assert [(n, names[numbers[n]]) for n, _ in lay.numbered] == lay.numbered  # each number explained
@@ -304,8 +307,12 @@ def test_the_phone_map_keeps_every_place_and_moves_the_key_under_it():
     phone = locator.layout(places, citations(), long_names, track_colours(places), locator.PHONE_MAP_WIDTH)
     assert phone.frame.width == locator.PHONE_MAP_WIDTH
     assert phone.key_below and not phone.swatches  # the key would cover half the small map
-    page = locator.layout(places, citations(), long_names, track_colours(places))
-    assert page.swatches and not page.key_below
+    # a short key fits in a corner of the page's map, in a white box that hides no country holding a place
+    points = places[places["border_of"] == ""]
+    page = locator.layout(points, citations(), track_labels(places), track_colours(places))
+    assert page.swatches and not page.key_below and page.key_box is not None
+    assert locator._borders_under(page.key_box, locator._project(
+        page.places, {}, locator.country_rings(locator.basemap()), page.frame.width)) < 1000
     png = vl_convert.vegalite_to_png(fig.narrow.to_dict(), scale=1)
     assert int.from_bytes(png[16:20], "big") <= theme.PHONE_WIDTH
 

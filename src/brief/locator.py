@@ -12,7 +12,14 @@ The places come from a sourced table (``data/places.csv``): a row's geometry is 
   optional ``country`` says which base-map country it lies in, and is checked;
 * ``path`` — a schematic line, ``lon lat`` pairs separated by ``;``;
 * ``border_of`` + ``border_with`` — a line along the first base-map country's border with the
-  second, on the first country's side (found from the boundary vertices the two share).
+  second, on the first country's side (found from the boundary vertices the two share). It is
+  drawn as a translucent band inside that country, so the border itself stays a thin grey line
+  and the band does not read as *the* border; the key names it, not a label on the map.
+
+A place with no track is shown for orientation or context (the places schema says so): its
+tooltip names the place, the source that mentions it and how it was placed, but gives no date
+and no quote as if the row rested on what the source says there. The countries that hold a
+place are tinted, each its own light colour, so one can be told from the other.
 
 No vocabulary is known here: track labels, their colours and citations are passed in. The
 base map is ``maps/caucasus.geojson`` (see ``maps/README.md``), inlined in the spec, so the
@@ -49,10 +56,15 @@ NUMBER_REACH = (2, 8, 16, 26, 38, 52, 68)  # the same for a number (small: it fi
 MARKER_SIZE = 70  # area of a place's dot (px²)
 SEA = "#DCE9F2"
 LAND = "#E4E4E4"
-FOCUS_LAND = "#FFFDF7"
+FOCUS_TINTS = ("#FBEFD6", "#E6F0DF", "#EFE4F0", "#E2EEF0")  # the countries holding a place, in name order
 BORDER_STROKE = "#8A8A8A"
 NO_TRACK = TEXT_COLOUR  # reference places (capitals) that belong to no track
-BAND_OFFSET = 3.5  # pixels between a border and the line drawn along one side of it
+BAND_OFFSET = 5.0  # pixels between a border and the middle of the band drawn along one side of it
+BAND_WIDTH = 7.0
+BAND_OPACITY = 0.4
+KEY_PADDING = 6.0  # white space inside the key's box
+SWATCH_TEXT = 18.0  # pixels from a key entry's left edge to its text
+KEY_GROUP_GAP = 6.0  # pixels between the tracks' dots and the bands in the key
 BASEMAP_ATTRIBUTION = ("Base map: Natural Earth 1:10m (public domain) via world-atlas 2.0.2; boundaries as "
                        "Natural Earth draws them.")
 SUBTITLE = ("Coloured by negotiation track. Positions are approximate and lines schematic: the sources give no "
@@ -272,6 +284,7 @@ class Place:
     tooltip: dict[str, str]
 
 
+ORIENTATION = "None: shown for orientation or context"
 TOOLTIP_FIELDS = (("name", "Place"), ("kind", "What"), ("track_names", "Track"), ("date_label", "Date"),
                   ("quote", "The source says"), ("source", "Source"), ("coordinate_note", "Position"))
 
@@ -298,10 +311,12 @@ def read_places(places: pd.DataFrame, citations: Mapping[str, str], track_labels
             raise ValueError(f"places row {pid!r}: no label for track(s) {', '.join(unknown)}")
         source_id = _text(row.get("source_id"))
         tooltip = {"place_id": pid, "name": _text(row.get("name")), "kind": _text(row.get("kind")),
-                   "track_names": ", ".join(track_labels[t] for t in tracks) or "Context (no single track)",
+                   "track_names": ", ".join(track_labels[t] for t in tracks) or ORIENTATION,
                    "date_label": parse_fuzzy_date(_text(row.get("date"))).label(),
                    "quote": _text(row.get("quote")), "source": citations.get(source_id, source_id),
                    "source_id": source_id, "coordinate_note": _text(row.get("coordinate_note"))}
+        if not tracks:  # shown for orientation: the row does not rest on a dated statement about the place
+            del tooltip["date_label"], tooltip["quote"]
         out.append(Place(pid, _text(row.get("label")) or tooltip["name"], tracks, _truthy(row.get("marker")),
                          (float(lon), float(lat)) if lat else None, coords, border if all(border) else None,
                          _text(row.get("country")), tooltip))
@@ -367,12 +382,13 @@ class MapLayout:
     markers: list[dict]  # place_id, x, y, colour
     lines: list[dict]  # place_id, points, colour, dashed
     labels: list[Label]
-    swatches: list[dict]  # key entries drawn on the map: x, y, colour, text
+    swatches: list[dict]  # key entries drawn on the map: kind (dot or band), x, y, colour, text
     scale_bar: dict  # x0, x1, y, km
-    focus: tuple[str, ...]  # countries holding a point or area: drawn lighter, framed whole
+    focus: tuple[str, ...]  # countries holding a point or area: tinted, framed whole
     visible: tuple[str, ...]
-    key_below: list[tuple[str, str]] = field(default_factory=list)  # (colour, track) when no corner holds the key
+    key_below: list[KeyEntry] = field(default_factory=list)  # the key's entries when no corner holds it
     numbered: list[tuple[str, str]] = field(default_factory=list)  # (number, label) of places labelled by number
+    key_box: Box | None = None  # the white box of the key on the map
 
 
 def _marker_radius() -> float:
@@ -389,26 +405,69 @@ def _corners(width: float, height: float, w: float, h: float) -> list[Point]:
     return [(m, m), (width - w - m, m), (m, height - h - m), (width - w - m, height - h - m)]
 
 
-def _key(tracks: Sequence[str], track_labels: Mapping[str, str], track_colours: Mapping[str, str],
-         obstacles: Obstacles) -> tuple[list[Label], list[dict]] | None:
-    """A small key of the track colours in the first free corner (top left first); None when it
-    would take more than a corner (a phone) or no corner is free: the key then goes under the map."""
-    if not tracks:
-        return [], []
-    w = max([text_width(KEY_HEADING)] + [16 + text_width(track_labels[t]) for t in tracks])
-    h = (len(tracks) + 1) * LINE_HEIGHT + 2
-    corner = next((c for c in _corners(obstacles.width, obstacles.height, w, h)
-                   if obstacles.free(Box(c[0], c[1], c[0] + w, c[1] + h))), None)
-    if corner is None or w > obstacles.width * KEY_SHARE:
+@dataclass(frozen=True)
+class KeyEntry:
+    """One line of the key: a track's dot, or a band along a border (named by its place's label)."""
+
+    kind: str  # "dot" or "band"
+    colour: str
+    text: str
+    place_id: str = ""  # a band's place: the key is where it is named
+
+
+def key_entries(rows: Sequence[Place], track_labels: Mapping[str, str],
+                track_colours: Mapping[str, str]) -> list[KeyEntry]:
+    """The tracks present (dots), then each band along a border, in the table's order."""
+    present = [t for t in track_labels if any(t in p.tracks for p in rows)]
+    entries = [KeyEntry("dot", track_colours[t], track_labels[t]) for t in present]
+    return entries + [KeyEntry("band", track_colours[p.tracks[0]] if p.tracks else NO_TRACK, p.label, p.place_id)
+                      for p in rows if p.border]
+
+
+def _key_size(entries: Sequence[KeyEntry]) -> tuple[float, float]:
+    heading = any(e.kind == "dot" for e in entries)
+    w = max([text_width(KEY_HEADING) if heading else 0.0] + [SWATCH_TEXT + text_width(e.text) for e in entries])
+    gaps = sum(KEY_GROUP_GAP for a, b in zip(entries, entries[1:], strict=False) if a.kind != b.kind)
+    return w + 2 * KEY_PADDING, (len(entries) + heading) * LINE_HEIGHT + gaps + 2 * KEY_PADDING
+
+
+def _borders_under(box: Box, base: _Base) -> int:
+    """How much of the map a key in ``box`` would hide: border segments under it, and far more for
+    a country holding a place."""
+    inside = [(box.left + i * (box.right - box.left) / 8, box.top + j * (box.bottom - box.top) / 4)
+              for i in range(9) for j in range(5)]
+    focus = sum(1 for name in base.focus if name in base.px_rings
+                for p in inside if contains(base.px_rings[name], p))
+    edges = sum(1 for rings in base.px_rings.values() for ring in rings
+                for a, b in zip(ring, ring[1:], strict=False) if box.crosses(a, b))
+    return 1000 * focus + edges
+
+
+def _key(entries: Sequence[KeyEntry], obstacles: Obstacles, base: _Base) -> tuple[list[Label], list[dict], Box] | None:
+    """The key in a white box in the free corner that hides least of the map (no country holding a
+    place, as few borders as can be); None when it would take more than a corner (a phone) or no
+    corner is free: the key then goes under the map."""
+    if not entries:
         return None
-    x, y = corner
-    labels = [Label((KEY_HEADING,), x, y, "left", role="key-heading")]
-    labels += [Label((track_labels[t],), x + 16, y + (i + 1) * LINE_HEIGHT, "left", role="key")
-               for i, t in enumerate(tracks)]
-    swatches = [{"x": x + 5, "y": y + (i + 1) * LINE_HEIGHT + FONT_SIZE * 0.6, "colour": track_colours[t],
-                 "text": track_labels[t]} for i, t in enumerate(tracks)]
-    obstacles.boxes.append(Box(x, y, x + w, y + h))
-    return labels, swatches
+    w, h = _key_size(entries)
+    free = [Box(x, y, x + w, y + h, "key") for x, y in _corners(obstacles.width, obstacles.height, w, h)
+            if obstacles.free(Box(x, y, x + w, y + h))]
+    if not free or w > obstacles.width * KEY_SHARE:
+        return None
+    box = min(free, key=lambda b: (_borders_under(b, base), free.index(b)))
+    x, y = box.left + KEY_PADDING, box.top + KEY_PADDING
+    labels, swatches = [], []
+    if any(e.kind == "dot" for e in entries):
+        labels.append(Label((KEY_HEADING,), x, y, "left", role="key-heading"))
+        y += LINE_HEIGHT
+    for i, e in enumerate(entries):
+        y += KEY_GROUP_GAP if i and e.kind != entries[i - 1].kind else 0
+        labels.append(Label((e.text,), x + SWATCH_TEXT, y, "left", role="key", place_id=e.place_id))
+        swatches.append({"kind": e.kind, "x": x + 5, "x2": x + SWATCH_TEXT - 4, "y": y + FONT_SIZE * 0.6,
+                         "colour": e.colour, "text": e.text})
+        y += LINE_HEIGHT
+    obstacles.boxes.append(box)
+    return labels, swatches, box
 
 
 def _scale_bar(frame: Frame, obstacles: Obstacles) -> tuple[Label, dict]:
@@ -488,9 +547,11 @@ def _place_labels(places: Sequence[Place], anchors: _Anchors, obstacles: Obstacl
     finds no free spot is marked with a number instead, explained under the map; a number that
     finds none either keeps its first position (the layout test then fails loudly).
 
+    Bands along a border are named in the key instead.
+
     Returns the labels and the (number, label) of the places marked by number."""
     order = ([p for p in places if p.place_id in anchors.dots] + [p for p in places if anchors.is_area(p)]
-             + [p for p in places if p.place_id in anchors.lines])
+             + [p for p in places if p.place_id in anchors.lines and not p.border])
     labels, numbered = [], []
     for p in order:
         area = anchors.is_area(p)
@@ -563,7 +624,8 @@ class _Base:
     px_rings: Mapping[str, list[list[Point]]]  # the visible ones, in pixels
 
     def countries(self) -> list[dict]:
-        return [{"type": "Feature", "properties": {"name": name, "fill": FOCUS_LAND if name in self.focus else LAND},
+        tint = {name: FOCUS_TINTS[i % len(FOCUS_TINTS)] for i, name in enumerate(self.focus)}
+        return [{"type": "Feature", "properties": {"name": name, "fill": tint.get(name, LAND)},
                  "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring]
                                                                  for ring in self.px_rings[name]]}}
                 for name in self.visible]
@@ -595,7 +657,8 @@ def _features(rows: Sequence[Place], base: _Base, lonlat: Mapping[str, list[list
             if p.border:
                 side = base.px_rings.get(p.border[0]) or [_pixels(base.frame, r) for r in base.rings[p.border[0]]]
                 points = [tuple(round(v, 1) for v in q) for q in offset_line(points, BAND_OFFSET, side)]
-            lines.append({"place_id": p.place_id, "points": points, "colour": colour(p), "dashed": bool(p.path)})
+            lines.append({"place_id": p.place_id, "points": points, "colour": colour(p), "dashed": bool(p.path),
+                          "band": bool(p.border)})
     return markers, lines
 
 
@@ -615,16 +678,15 @@ def layout(places: pd.DataFrame, citations: Mapping[str, str], track_labels: Map
     markers, lines = _features(rows, base, lonlat, track_colours)
     obstacles = Obstacles(base.frame.width, base.frame.height, [_marker_box(m["x"], m["y"]) for m in markers],
                           [line["points"] for line in lines])
-    present = [t for t in track_labels if any(t in p.tracks for p in rows)]
-    key = _key(present, track_labels, track_colours, obstacles)
+    entries = key_entries(rows, track_labels, track_colours)
+    key = _key(entries, obstacles, base)
     scale_label, scale = _scale_bar(base.frame, obstacles)
     sides = {p.place_id: base.px_rings[p.border[0]] for p in rows if p.border and p.border[0] in base.px_rings}
     place_labels, numbered = _place_labels(rows, _anchors(markers, lines, base.frame), obstacles, sides)
     labels = (key[0] if key else []) + [scale_label] + place_labels
     labels += [c for c in (_country_label(name, base.px_rings[name], obstacles) for name in base.visible) if c]
     return MapLayout(base.frame, rows, base.countries(), markers, lines, labels, key[1] if key else [], scale,
-                     base.focus, base.visible, [] if key else [(track_colours[t], track_labels[t]) for t in present],
-                     numbered)
+                     base.focus, base.visible, [] if key else entries, numbered, key[2] if key else None)
 
 
 # --- the chart ------------------------------------------------------------------------------------
@@ -650,6 +712,46 @@ def _feature(coordinates, geometry: str, properties: dict) -> dict:
     return {"type": "Feature", "properties": properties, "geometry": {"type": geometry, "coordinates": coordinates}}
 
 
+def _line_layers(lay: MapLayout, tips: Mapping[str, dict]) -> list[alt.Chart]:
+    """Schematic paths (dashed) and bands along a border (wide, translucent, inside the country)."""
+    layers = []
+    for style in ("dashed", "band"):
+        features = [_feature([list(p) for p in line["points"]], "LineString",
+                             {"colour": line["colour"], **tips[line["place_id"]]})
+                    for line in lay.lines if line[style]]
+        if features:
+            look = {"strokeWidth": 3, "strokeCap": "round", "opacity": 0.9, "strokeDash": [7, 4]} if style == "dashed" \
+                else {"strokeWidth": BAND_WIDTH, "strokeCap": "butt", "opacity": BAND_OPACITY}
+            layers.append(alt.Chart(alt.Data(values=features)).mark_geoshape(
+                filled=False, fill=None, strokeJoin="round", clip=True, **look).encode(
+                stroke=alt.Stroke("properties.colour:N", scale=None), tooltip=_tooltip("properties.")))
+    return layers
+
+
+def _key_layers(lay: MapLayout) -> list[alt.Chart]:
+    """The key's white box and its samples: a dot per track, a short band per band place."""
+    if lay.key_box is None:
+        return []
+    b = lay.key_box
+    box = alt.Chart(alt.Data(values=[_feature([[[b.left, b.top], [b.right, b.top], [b.right, b.bottom],
+                                                [b.left, b.bottom], [b.left, b.top]]], "Polygon", {"name": "Key"})])
+                    ).mark_geoshape(fill="white", stroke=BORDER_STROKE, strokeWidth=0.8)
+    dots = [s for s in lay.swatches if s["kind"] == "dot"]
+    bands = [_feature([[s["x"] - 3, s["y"]], [s["x2"], s["y"]]], "LineString", {"colour": s["colour"]})
+             for s in lay.swatches if s["kind"] == "band"]
+    layers = [box]
+    if dots:
+        layers.append(alt.Chart(alt.Data(values=dots)).mark_point(
+            filled=True, size=MARKER_SIZE, shape="circle", opacity=1).encode(
+            longitude=alt.Longitude("x", **PX), latitude=alt.Latitude("y", **PX),
+            fill=alt.Fill("colour:N", scale=None), tooltip=[alt.Tooltip("text:N", title="Negotiation track")]))
+    if bands:
+        layers.append(alt.Chart(alt.Data(values=bands)).mark_geoshape(
+            filled=False, fill=None, strokeWidth=BAND_WIDTH, opacity=BAND_OPACITY).encode(
+            stroke=alt.Stroke("properties.colour:N", scale=None)))
+    return layers
+
+
 def _label_layers(lay: MapLayout, tips: Mapping[str, dict]) -> list[alt.Chart]:
     layers = []
     for role, (colour, style, weight, halo) in LABEL_STYLES.items():
@@ -659,8 +761,10 @@ def _label_layers(lay: MapLayout, tips: Mapping[str, dict]) -> list[alt.Chart]:
                     for lb in lay.labels if lb.role == role and lb.align == align]
             if not rows:
                 continue
-            base = alt.Chart(pd.DataFrame(rows))
-            tooltip = _tooltip() if role in ("place", "area") else [alt.Tooltip("name:N", title="Name")]
+            # records, not a frame: a field a row lacks (no date for an orientation place) stays out of its tooltip
+            base = alt.Chart(alt.Data(values=rows))
+            tooltip = _tooltip() if role in ("place", "area") or (role == "key" and any(
+                r.get("place_id") for r in rows)) else [alt.Tooltip("name:N", title="Name")]
             kwargs = {"align": align, "baseline": "top", "lineBreak": "\n", "fontSize": FONT_SIZE,
                       "lineHeight": LINE_HEIGHT, "fontStyle": style, "fontWeight": weight}
             encoding = {"longitude": alt.Longitude("x", **PX), "latitude": alt.Latitude("y", **PX),
@@ -688,16 +792,7 @@ def map_chart(lay: MapLayout) -> alt.LayerChart:
     land = alt.Chart(alt.Data(values=lay.countries)).mark_geoshape(
         stroke=BORDER_STROKE, strokeWidth=0.8, clip=True).encode(
         fill=alt.Fill("properties.fill:N", scale=None), tooltip=[alt.Tooltip("properties.name:N", title="Country")])
-    layers = [sea, land]
-    for dashed in (False, True):
-        features = [_feature([list(p) for p in line["points"]], "LineString",
-                             {"colour": line["colour"], **tips[line["place_id"]]})
-                    for line in lay.lines if line["dashed"] == dashed]
-        if features:
-            layers.append(alt.Chart(alt.Data(values=features)).mark_geoshape(
-                filled=False, fill=None, strokeWidth=3 if dashed else 2.5, strokeCap="round", strokeJoin="round",
-                clip=True, opacity=0.9, strokeDash=[7, 4] if dashed else [1, 0]).encode(
-                stroke=alt.Stroke("properties.colour:N", scale=None), tooltip=_tooltip("properties.")))
+    layers = [sea, land, *_line_layers(lay, tips)]
     bar = lay.scale_bar
     ticks = [[[bar["x0"], bar["y"]], [bar["x1"], bar["y"]]], [[bar["x0"], bar["y"] - 4], [bar["x0"], bar["y"]]],
              [[bar["x1"], bar["y"] - 4], [bar["x1"], bar["y"]]]]
@@ -706,16 +801,11 @@ def map_chart(lay: MapLayout) -> alt.LayerChart:
         filled=False, fill=None, stroke=TEXT_COLOUR, strokeWidth=1.5).encode(
         tooltip=[alt.Tooltip("properties.name:N", title="Scale")]))
     if lay.markers:
-        layers.append(alt.Chart(pd.DataFrame([{**m, **tips[m["place_id"]]} for m in lay.markers])).mark_point(
+        layers.append(alt.Chart(alt.Data(values=[{**m, **tips[m["place_id"]]} for m in lay.markers])).mark_point(
             filled=True, size=MARKER_SIZE, shape="circle", opacity=1, stroke="white", strokeWidth=1.5).encode(
             longitude=alt.Longitude("x", **PX), latitude=alt.Latitude("y", **PX),
             fill=alt.Fill("colour:N", scale=None), tooltip=_tooltip()))
-    if lay.swatches:
-        layers.append(alt.Chart(pd.DataFrame(lay.swatches)).mark_point(
-            filled=True, size=MARKER_SIZE, shape="circle", opacity=1).encode(
-            longitude=alt.Longitude("x", **PX), latitude=alt.Latitude("y", **PX),
-            fill=alt.Fill("colour:N", scale=None), tooltip=[alt.Tooltip("text:N", title="Negotiation track")]))
-    layers += [frame_line, *_label_layers(lay, tips)]
+    layers += [frame_line, *_key_layers(lay), *_label_layers(lay, tips)]
     return alt.layer(*layers).project(type="identity", scale=1, translate=[0, 0]).properties(width=w, height=h)
 
 
@@ -752,7 +842,7 @@ def _describe(p: Place, collection: dict, track_labels: Mapping[str, str]) -> st
         shape = (f"a dashed line from {stops[0]}" + (f" through {_and(inner)}" if inner else "")
                  + f" to {stops[-1]}")
     elif p.border:
-        shape = f"a line along {p.border[0]}'s side of the {p.border[0]}–{p.border[1]} border"
+        shape = f"a band along {p.border[0]}'s side of the {p.border[0]}–{p.border[1]} border, named in the key"
     elif p.marker:
         shape = f"a dot in {_where(collection, p.anchor)}"
     else:
@@ -771,10 +861,18 @@ def alt_text(lay: MapLayout, track_labels: Mapping[str, str]) -> str:
             + f"A scale bar shows {lay.scale_bar['km']} km.")
 
 
+def _count(n: int) -> str:
+    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+
+
 def default_title(lay: MapLayout) -> str:
-    n = len(lay.places)
-    count = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
-    return f"{count} places the sources name in the talks, in and around {_and(lay.focus)}"
+    """How many places the sources tie to a negotiation track, and how many more are shown for
+    orientation (a place with no track: a capital, a region for context)."""
+    tied = sum(1 for p in lay.places if p.tracks)
+    others = len(lay.places) - tied
+    title = (f"{_count(tied)} place{'s' if tied != 1 else ''} the sources tie to the talks, in and around "
+             f"{_and(lay.focus)}")
+    return title + (f", and {_count(others).lower()} shown for orientation" if others else "")
 
 
 def _footer(note: str, width: float) -> alt.Chart:
@@ -792,17 +890,20 @@ def key_rows(lay: MapLayout, width: float) -> list[dict]:
     of the map held them, then what each number on the map marks (wrapped with a hanging indent)."""
     rows, y = [], 0.0
     if lay.key_below:
-        rows.append({"x": 0, "y": y, "text": KEY_HEADING, "role": "key-heading", "colour": ""})
-        y += LINE_HEIGHT
-        for colour, label in lay.key_below:
-            lines = wrap(label, width - 16)
-            rows.append({"x": 16, "y": y, "text": "\n".join(lines), "role": "key", "colour": colour})
+        if any(e.kind == "dot" for e in lay.key_below):
+            rows.append({"x": 0, "y": y, "text": KEY_HEADING, "role": "key-heading", "colour": "", "kind": ""})
+            y += LINE_HEIGHT
+        for i, e in enumerate(lay.key_below):
+            y += KEY_GROUP_GAP if i and e.kind != lay.key_below[i - 1].kind else 0
+            lines = wrap(e.text, width - SWATCH_TEXT)
+            rows.append({"x": SWATCH_TEXT, "y": y, "text": "\n".join(lines), "role": "key", "colour": e.colour,
+                         "kind": e.kind})
             y += LINE_HEIGHT * len(lines)
         y += 4
     for number, label in lay.numbered:
         lines = wrap(label, width - NUMBER_INDENT)
-        rows.append({"x": 0, "y": y, "text": number, "role": "number", "colour": ""})
-        rows.append({"x": NUMBER_INDENT, "y": y, "text": "\n".join(lines), "role": "key", "colour": ""})
+        rows.append({"x": 0, "y": y, "text": number, "role": "number", "colour": "", "kind": ""})
+        rows.append({"x": NUMBER_INDENT, "y": y, "text": "\n".join(lines), "role": "key", "colour": "", "kind": ""})
         y += LINE_HEIGHT * len(lines)
     return rows
 
@@ -820,11 +921,17 @@ def _key_chart(lay: MapLayout, width: float) -> alt.LayerChart | None:
             layers.append(alt.Chart(frame[frame["role"] == role]).mark_text(
                 align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT, fontSize=FONT_SIZE,
                 fontWeight=weight, color=colour).encode(x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), text="text:N"))
-    swatches = frame[frame["colour"] != ""].assign(sx=5.0, sy=lambda f: f["y"] + FONT_SIZE * 0.6)
-    if not swatches.empty:
-        layers.insert(0, alt.Chart(swatches).mark_point(filled=True, size=MARKER_SIZE, shape="circle",
-                                                        opacity=1).encode(
+    swatches = frame[frame["colour"] != ""].assign(sx=5.0, sx2=SWATCH_TEXT - 4, sy=lambda f: f["y"] + FONT_SIZE * 0.6)
+    dots, bands = swatches[swatches["kind"] == "dot"], swatches[swatches["kind"] == "band"]
+    if not dots.empty:
+        layers.insert(0, alt.Chart(dots).mark_point(filled=True, size=MARKER_SIZE, shape="circle", opacity=1).encode(
             x=alt.X("sx:Q", **px), y=alt.Y("sy:Q", **px), fill=alt.Fill("colour:N", scale=None)))
+    if not bands.empty:
+        # a rect, not a wide rule: a rule's bounds reach well beyond its ends and would widen the chart
+        band = bands.assign(sx=1.0, sy1=bands["sy"] - BAND_WIDTH / 2, sy2=bands["sy"] + BAND_WIDTH / 2)
+        layers.insert(0, alt.Chart(band).mark_rect(opacity=BAND_OPACITY).encode(
+            x=alt.X("sx:Q", **px), x2="sx2:Q", y=alt.Y("sy1:Q", **px), y2="sy2:Q",
+            color=alt.Color("colour:N", scale=None)))
     height = max(r["y"] + LINE_HEIGHT * len(r["text"].split("\n")) for r in rows)
     return alt.layer(*layers).properties(width=width, height=height)
 
