@@ -14,6 +14,7 @@ import vl_convert
 
 from brief import analysis, charts, nbout, theme
 from brief.charts import cadence, chain, chain_layout, common, progress, text, timeline
+from brief.dates import short_day
 
 from .helpers import copy_project
 
@@ -84,6 +85,32 @@ def test_timeline_with_many_events_in_one_month(ctx, width):
     _, lay = timeline.geometry(ctx, crowded, width)
     assert len(lay.labels) == len(crowded)
     assert lay.collisions() == []
+
+
+@pytest.mark.parametrize(("as_of", "since"), [("2024-06-30", "2024-01-01"), ("2024-12-31", "2024-07-01")])
+def test_timeline_marks_sit_at_their_dates_and_deadlines_beyond_the_cut_off(data_dir, as_of, since):
+    """Each mark lies within the period its source gives; a deadline sits at its horizon, right of the
+    "as of" rule, and no label crosses the rule; an event dated only to a year is hollow and says so;
+    the title names the cut-off, not the last event."""
+    view = nbout.setup(data_dir=data_dir, as_of=as_of, since=since, known_by="latest")
+    drawn = timeline.items(view)
+    assert (drawn["kind"] == "deadline").any() and drawn["hollow"].any()
+    for width in WIDTHS:
+        scale, lay = timeline.geometry(view, drawn, width)
+        (rule, _), _ = lay.rules[0]
+        assert rule == pytest.approx(scale.px(view.as_of + dt.timedelta(days=1)))
+        marks = {box.what: (box.left + box.right) / 2 for box in lay.marks}
+        for r in drawn.itertuples():
+            x = marks[r.label]
+            assert scale.px(r.date_start) <= x <= scale.px(r.date_end + dt.timedelta(days=1)), r.label
+            assert (x > rule) == (r.kind == "deadline"), r.label
+        assert lay.collisions() == []
+    events = analysis.events(view, key_only=True).set_index("event_id")
+    for r in drawn[drawn["kind"] == "event"].itertuples():
+        year_only = events.loc[r.id, "date_precision"] == "year"
+        assert r.hollow == year_only and ("month unknown" in r.label) == year_only, r.label
+    title = charts.timeline_chart(view).chart.to_dict()["title"]["text"]
+    assert f"to {short_day(view.as_of)}" in json.dumps(title, ensure_ascii=False)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -178,6 +205,24 @@ def test_chain_cards_and_links_collide_with_nothing(ctx, width):
     lay = chain_layout.layout(analysis.chain_graph(ctx), chain.card_texts(ctx, analysis.chain_nodes(ctx)),
                               common.plot_width(width))
     assert lay.cards and chain_layout.collisions(lay) == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_chain_links_take_their_relations_line_style_and_group_headings(ctx, width):
+    """Blocking and non-blocking links are told apart by the line style their relation declares
+    (relations.csv ``line``), and conditions sit under their relation's ``group_label``."""
+    nodes = analysis.chain_nodes(ctx)
+    lay = chain_layout.layout(analysis.chain_graph(ctx), chain.card_texts(ctx, nodes), common.plot_width(width),
+                              chain.kinds(ctx))
+    _, _, points = chain._frames(ctx, nodes, lay)
+    relations = ctx.vocab["relations"]
+    by_label = {relations.label(r): r for r in relations.ids()}
+    used = set(points["relation"])
+    assert {relations[by_label[u]]["blocking"] for u in used} == {True, False}
+    for row in points.itertuples():
+        assert row.dash == chain.DASHES[str(relations[by_label[row.relation]]["line"])], row.relation
+    assert {h.text for h in lay.headings} <= {str(relations[r]["group_label"]) for r in relations.ids()}
+    assert lay.headings and chain_layout.collisions(lay) == []
 
 
 def test_every_chart_fits_its_width_and_is_deterministic(ctx):

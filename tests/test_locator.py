@@ -425,3 +425,31 @@ def _in_map(item: dict, origin: tuple[float, float], lay) -> bool:
 
 def _overlap(a: dict, b: dict) -> bool:
     return a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]
+
+
+def test_a_place_shown_for_orientation_gives_no_date_or_quote():
+    """A capital (a place with no track) is placed by the coder: its tooltip names it and its source,
+    not a date and a quote as if the row rested on a dated statement about it."""
+    places = read_places()
+    rows = {p.place_id: p for p in locator.read_places(places, citations(), track_labels(places))}
+    orientation = set(places.loc[places["tracks"] == "", "place_id"])
+    assert orientation and orientation < set(rows)
+    for pid, place in rows.items():
+        shown = set(place.tooltip)
+        assert ({"date_label", "quote"} <= shown) == (pid not in orientation), pid
+        assert place.tooltip["source"] and place.tooltip["name"], pid
+
+
+def test_a_dots_label_is_not_struck_through_by_a_border():
+    """A border line through a label strikes it through: on the page's map no dot's label crosses one."""
+    places = read_places()
+    lay = layout(places)
+    rows = locator.read_places(places, citations(), track_labels(places))
+    base = locator._project(rows, {}, locator.country_rings(locator.basemap()), lay.frame.width)
+    dots = {m["place_id"] for m in lay.markers}
+    checked = [label for label in lay.labels if label.role == "place" and label.place_id in dots]
+    assert checked
+    for label in checked:
+        crossed = [name for name, rings in base.px_rings.items() for ring in rings
+                   for a, b in zip(ring, ring[1:], strict=False) if label.box.crosses(a, b)]
+        assert not crossed, (label.lines, sorted(set(crossed)))

@@ -539,20 +539,29 @@ def _anchors(markers: Sequence[dict], lines: Sequence[dict], frame: Frame) -> _A
     return _Anchors({m["place_id"]: (m["x"], m["y"]) for m in markers}, longest, frame, reach)
 
 
+def _clear_of(borders: Sequence[tuple[Point, Point]]):
+    """A test that a label box crosses none of ``borders`` (country borders, in pixels)."""
+    def clear(box: Box) -> bool:
+        return not any(box.crosses(a, b) for a, b in borders
+                       if max(a[0], b[0]) >= box.left and min(a[0], b[0]) <= box.right
+                       and max(a[1], b[1]) >= box.top and min(a[1], b[1]) <= box.bottom)
+    return clear
+
+
 def _place_labels(places: Sequence[Place], anchors: _Anchors, obstacles: Obstacles,
-                  sides: Mapping[str, list[list[Point]]]) -> tuple[list[Label], list[tuple[str, str]]]:
+                  borders: Sequence[tuple[Point, Point]]) -> tuple[list[Label], list[tuple[str, str]]]:
     """Labels in order of how far they may stray: dots, then areas, then lines (which may be labelled
-    anywhere along their length). A line drawn along one side of a border is labelled on that side
-    (``sides``: place id → pixel rings of that country) when there is room. A place whose label
-    finds no free spot is marked with a number instead, explained under the map; a number that
-    finds none either keeps its first position (the layout test then fails loudly).
+    anywhere along their length). A dot's label keeps off the countries' borders where it can (a
+    border through a label strikes it through). A place whose label finds no free spot is marked with a
+    number instead, explained under the map; a number that finds none either keeps its first
+    position (the layout test then fails loudly).
 
     Bands along a border are named in the key instead.
 
     Returns the labels and the (number, label) of the places marked by number."""
     order = ([p for p in places if p.place_id in anchors.dots] + [p for p in places if anchors.is_area(p)]
              + [p for p in places if p.place_id in anchors.lines and not p.border])
-    labels, numbered = [], []
+    labels, numbered, clear = [], [], _clear_of(borders)
     for p in order:
         area = anchors.is_area(p)
         # Wide lines first beside dots and lines; compact blocks first for areas, which they should fit in.
@@ -561,9 +570,8 @@ def _place_labels(places: Sequence[Place], anchors: _Anchors, obstacles: Obstacl
         texts = list(dict.fromkeys(tuple(wrap(p.label, text_width("n") * chars)) for chars in widths))
         options = [(t, anchors.candidates(p, t)) for t in texts]
         role = "area" if area else "place"
-        side = sides.get(p.place_id)
-        label = side and place_label(options, obstacles, role, p.place_id, inside=lambda box, side=side: contains(
-            side, ((box.left + box.right) / 2, (box.top + box.bottom) / 2)))
+        # a dot's label keeps off the borders if it can; an area's or a line's stays near its middle
+        label = p.place_id in anchors.dots and place_label(options, obstacles, role, p.place_id, inside=clear)
         label = label or place_label(options, obstacles, role, p.place_id)
         if label is None:
             number = (str(len(numbered) + 1),)
@@ -681,8 +689,9 @@ def layout(places: pd.DataFrame, citations: Mapping[str, str], track_labels: Map
     entries = key_entries(rows, track_labels, track_colours)
     key = _key(entries, obstacles, base)
     scale_label, scale = _scale_bar(base.frame, obstacles)
-    sides = {p.place_id: base.px_rings[p.border[0]] for p in rows if p.border and p.border[0] in base.px_rings}
-    place_labels, numbered = _place_labels(rows, _anchors(markers, lines, base.frame), obstacles, sides)
+    borders = [(a, b) for rings in base.px_rings.values() for ring in rings
+               for a, b in zip(ring, ring[1:], strict=False)]
+    place_labels, numbered = _place_labels(rows, _anchors(markers, lines, base.frame), obstacles, borders)
     labels = (key[0] if key else []) + [scale_label] + place_labels
     labels += [c for c in (_country_label(name, base.px_rings[name], obstacles) for name in base.visible) if c]
     return MapLayout(base.frame, rows, base.countries(), markers, lines, labels, key[1] if key else [], scale,
