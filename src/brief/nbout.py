@@ -66,8 +66,9 @@ def chart_bundle(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str
     # Vega (JupyterLab, which renders Vega-Lite only up to v5) it stays. The chart scales down
     # to the column's width (the SVG has a viewBox): down on a narrow screen instead of overflowing,
     # up on a desktop, where the column is wider than the page layout and the text would be small.
+    # display: block, because vega-embed makes its element an inline-block as wide as the chart.
     html = (f'<div id="{element}" class="brief-chart" role="figure" aria-label="{_attr(alt)}" '
-            f'style="max-width: 100%; overflow-x: auto;">{svg}</div>\n'
+            f'style="display: block; max-width: 100%; overflow-x: auto;">{svg}</div>\n'
             f'<script type="text/javascript">(function () {{ if (!window.vegaEmbed) return; '
             f'var el = document.getElementById("{element}"), narrow = {js(narrow_spec)}; '
             f'var spec = narrow && el.clientWidth < {NARROW_WIDTH} ? narrow : {js(spec)}; '
