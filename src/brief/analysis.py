@@ -7,6 +7,9 @@ Rules shared by every function:
 * a meeting is *in the window* when its whole period lies within ``[since, as_of]`` — a
   meeting dated only "2022" is not counted in a window that starts in mid-2022;
 * labels, order, colours and rule flags come from the vocabulary, never from code;
+* what the brief *lists* as the state of play (sticking points, chain steps, outlook factors, outside
+  powers' positions, figures on the text) is what is current: recorded since ``current_from`` (see
+  there), so an edition's lists follow its window and view, not every fact ever recorded;
 * every result is sorted (by date, then id), so the same inputs give the same outputs.
 """
 
@@ -19,6 +22,7 @@ import networkx as nx
 import pandas as pd
 
 from .context import Context
+from .dates import one_year_before
 
 NO_RECORD = "no record"
 # What every chart and sentence says instead of an empty axis or a crash.
@@ -33,6 +37,19 @@ def where(df: pd.DataFrame, mask) -> pd.DataFrame:
 
 def by_date(df: pd.DataFrame, id_column: str) -> pd.DataFrame:
     return df.sort_values(["date_start", "date_end", id_column], kind="stable").reset_index(drop=True)
+
+
+def current_from(ctx: Context) -> dt.date:
+    """The first day of the span that keeps a state current: the window, or the year up to ``as_of`` when the
+    window is shorter. A sticking point, chain, outlook factor or outside position with no record since then
+    is history, not the state of play: listing it would make every edition longer with every year the data
+    covers, whatever its window."""
+    return min(ctx.params.since, one_year_before(ctx.as_of))
+
+
+def on_or_after(day, start: dt.date) -> bool:
+    """Whether a (possibly missing) date is ``start`` or later."""
+    return isinstance(day, dt.date) and day >= start
 
 
 # --------------------------------------------------------------------------- figures
@@ -61,7 +78,17 @@ def progress(ctx: Context) -> pd.DataFrame:
     df["measure"] = [metrics[m]["measure"] for m in df["metric"]]
     df["figure"] = [figure_text(r, metrics) for _, r in df.iterrows()]
     df["share"] = [share_of_whole(r, metrics) for _, r in df.iterrows()]
-    return df
+    return _current_figures(ctx, df)
+
+
+def _current_figures(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
+    """Figures recorded since ``current_from``, and per measure the latest ones before (what they replace)."""
+    start = current_from(ctx)
+    older = df[df["date_end"] < start]
+    last_before = older.groupby("measure")["date_end"].max()
+    keep = [on_or_after(end, start) or end == last_before.get(measure)
+            for end, measure in zip(df["date_end"], df["measure"], strict=True)]
+    return where(df, keep).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -189,9 +216,14 @@ def latest_status(records: pd.DataFrame, key: str, id_column: str) -> pd.DataFra
 
 
 def sticking_points(ctx: Context) -> pd.DataFrame:
-    """Sticking points in the view with their latest status ("no record" if none), by track order then id."""
+    """Current sticking points in the view (raised or with a status since ``current_from``) with their latest
+    status ("no record" if none), by track order then id."""
+    start = current_from(ctx)
+    records = ctx.facts("sticking_point_status")
     points = ctx.facts("sticking_points")
-    latest = latest_status(ctx.facts("sticking_point_status"), "point_id", "status_id")
+    current = _recorded_since(points, "point_id", start) | _recorded_since(records, "point_id", start)
+    points = points[points["point_id"].isin(current)]
+    latest = latest_status(records[records["point_id"].isin(current)], "point_id", "status_id")
     track_order = {t: i for i, t in enumerate(ctx.vocab["tracks"].ids())}
     points = points.assign(track_order=points["track"].map(track_order)).sort_values(["track_order", "point_id"])
     points = points.reset_index(drop=True)
@@ -203,14 +235,24 @@ def sticking_points(ctx: Context) -> pd.DataFrame:
     return points
 
 
+def _recorded_since(records: pd.DataFrame, key: str, start: dt.date) -> set[str]:
+    """Values of ``key`` with a record ending on ``start`` or later (only the ones in play need their latest
+    status worked out)."""
+    return {k for k, end in zip(records[key], records["date_end"], strict=True) if on_or_after(end, start)}
+
+
 def chain_nodes(ctx: Context) -> pd.DataFrame:
-    """Chain steps in the view with their latest status (a sticking point's status for steps that are one).
+    """Chain steps in the view, of the chains in play, with their latest status (a sticking point's status for
+    steps that are one).
 
     Columns add: status, status_date(_start, _end), status_since, status_note, status_source_id. Sorted by node_id.
     """
-    nodes = ctx.facts("chain_nodes").sort_values("node_id").reset_index(drop=True)
-    own = latest_status(ctx.facts("chain_status"), "node_id", "status_id")
-    points = latest_status(ctx.facts("sticking_point_status"), "point_id", "status_id")
+    nodes = ctx.facts("chain_nodes")
+    nodes = nodes[nodes["node_id"].isin(_chains_in_play(ctx, nodes))].sort_values("node_id").reset_index(drop=True)
+    own_records, point_records = ctx.facts("chain_status"), ctx.facts("sticking_point_status")
+    own = latest_status(own_records[own_records["node_id"].isin(set(nodes["node_id"]))], "node_id", "status_id")
+    points = latest_status(point_records[point_records["point_id"].isin(set(nodes["point_id"]))], "point_id",
+                           "status_id")
     rows = []
     for node in nodes.to_dict("records"):
         table, key = (points, node["point_id"]) if node["point_id"] else (own, node["node_id"])
@@ -228,6 +270,24 @@ def chain_nodes(ctx: Context) -> pd.DataFrame:
                                        "status_note", "status_source_id"])
 
 
+def _chains_in_play(ctx: Context, nodes: pd.DataFrame) -> set[str]:
+    """Steps of the chains (connected parts of the chain) with a step, a status of it or a link recorded since
+    ``current_from``: a chain settled or silent before then is history, and all of its steps go."""
+    start = current_from(ctx)
+    links = ctx.facts("chain_edges")
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes["node_id"])
+    graph.add_edges_from((a, b) for a, b in zip(links["from_node"], links["to_node"], strict=True)
+                         if a in graph and b in graph)
+    own = _recorded_since(ctx.facts("chain_status"), "node_id", start)
+    points = _recorded_since(ctx.facts("sticking_point_status"), "point_id", start)
+    recent = {n for n, point, end in zip(nodes["node_id"], nodes["point_id"], nodes["date_end"], strict=True)
+              if on_or_after(end, start) or (point in points if point else n in own)}
+    recent |= {n for a, b, end in zip(links["from_node"], links["to_node"], links["date_end"], strict=True)
+               if on_or_after(end, start) for n in (a, b) if n in graph}
+    return {n for part in nx.connected_components(graph) if part & recent for n in part}
+
+
 def track_step(ctx: Context, track: str):
     """The track's first main chain step with a status on record (a row of ``chain_nodes``), or None: where
     the track stands."""
@@ -238,9 +298,10 @@ def track_step(ctx: Context, track: str):
 
 
 def chain_graph(ctx: Context) -> nx.DiGraph:
-    """The chain as a DAG of the steps and links in the view (a link needs both its ends)."""
+    """The chain as a DAG of the steps in play (``chain_nodes``) and their links in the view (a link needs both
+    its ends)."""
     graph = nx.DiGraph()
-    nodes = ctx.facts("chain_nodes")
+    nodes = chain_nodes(ctx)
     for node in sorted(nodes["node_id"]):
         graph.add_node(node)
     for edge in ctx.facts("chain_edges").sort_values(["from_node", "to_node"]).itertuples():
@@ -310,6 +371,12 @@ def outlook(ctx: Context) -> Outlook:
     factors = by_date(ctx.facts("outlook"), "factor_id")
     resolutions = latest_status(ctx.facts("resolutions").rename(columns={"kind": "status"}), "factor_id",
                                 "resolution_id")
+    start = current_from(ctx)
+    resolved_lately = {f for f, end in zip(resolutions.index, resolutions["date_end"], strict=True)
+                       if on_or_after(end, start)}
+    factors = where(factors, (on_or_after(end, start) or on_or_after(due, start) or f in resolved_lately
+                              for f, end, due in zip(factors["factor_id"], factors["date_end"],
+                                                     factors["horizon_end"], strict=True))).reset_index(drop=True)
     resolved = factors["factor_id"].isin(resolutions.index)
     due = [bool(h) and h <= ctx.as_of for h in factors["horizon_end"].fillna(False)]
     lapsed = ~resolved & pd.Series(due, index=factors.index, dtype=bool)
@@ -324,11 +391,12 @@ def outlook(ctx: Context) -> Outlook:
 
 
 def outside_positions(ctx: Context) -> pd.DataFrame:
-    """Positions of actors that are not parties to the conflict, by actor order then date."""
+    """Positions stated since ``current_from`` by actors that are not parties to the conflict, by actor order
+    then date."""
     actors = ctx.vocab["actors"]
     outsiders = {a for a in actors.ids() if not actors[a]["party"]}
     df = ctx.facts("positions")
-    df = df[df["actor"].isin(outsiders)]
+    df = df[df["actor"].isin(outsiders) & (df["date_end"] >= current_from(ctx))]
     order = {a: i for i, a in enumerate(actors.ids())}
     return df.assign(actor_order=df["actor"].map(order)).sort_values(
         ["actor_order", "date_start", "position_id"]).reset_index(drop=True)

@@ -122,7 +122,9 @@ def _figure_changes(ctx: Context) -> list[Change]:
 def _at(ctx: Context, view) -> Context:
     from dataclasses import replace
 
-    return replace(ctx, params=replace(ctx.params, as_of=view.as_of, known_by=view.known_by))
+    # since = the earliest day: the baseline holds every state on record then, current or not (see
+    # analysis.current_from), so a step that moves again after a quiet spell is a change from its last record.
+    return replace(ctx, params=replace(ctx.params, as_of=view.as_of, known_by=view.known_by, since=dt.date.min))
 
 
 def _status_changes(ctx: Context) -> list[Change]:

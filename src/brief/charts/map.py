@@ -13,8 +13,15 @@ from ..dates import short_day
 from .common import Figure, no_data, source_names
 
 
+def places_in_view(ctx: Context):
+    """The places in the view, each drawn once: a place named by several rows is drawn from its latest one
+    (so the map's marks and labels follow the places, not the number of rows that name them)."""
+    places = ctx.facts("places").sort_values(["date_end", "place_id"], kind="stable")
+    return places.drop_duplicates("name", keep="last").sort_index().reset_index(drop=True)
+
+
 def map_chart(ctx: Context) -> Figure:
-    places = ctx.facts("places")
+    places = places_in_view(ctx)
     day = short_day(ctx.as_of)
     if places.empty:
         return no_data(ctx, f"No place on the map is known by {day}", f"no place dated and known by {day}",

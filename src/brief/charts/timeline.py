@@ -11,6 +11,8 @@ label crosses that line.
 The axis gives the window — from ``LEAD_IN_MONTHS`` before ``since`` to the last date ahead —
 most of the width; when earlier events reach further back than the window is long, they are
 drawn in a compressed span on the left, behind a break in the axis.
+Key events older than ``HISTORY_YEARS`` before ``as_of`` are left out: history whose number grows
+with the years the data covers, which the compressed span would only squeeze.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ END_MARGIN_DAYS = 30  # days of axis after the last date drawn
 AHEAD_ROOM = 130.0  # pixels at least between the "as of" line and the plot's end when deadlines are drawn
 RULE_GAP = 4.0  # pixels between the "as of" line and any label
 MARK_RADIUS = 5.0  # half the size of a dot or a deadline's triangle
+HISTORY_YEARS = 5  # years before as_of whose key events the axis can show
 
 TOOLTIP = [alt.Tooltip("title:N", title="Event"), alt.Tooltip("date_label:N", title="Date"),
            alt.Tooltip("track_label:N", title="Track"), alt.Tooltip("source:N", title="Source")]
@@ -62,11 +65,13 @@ def _row(ctx: Context, kind: str, track: str, source_id: str, **fields) -> dict:
 
 
 def items(ctx: Context) -> pd.DataFrame:
-    """Key events and deadlines ahead, one row each on its first track, in date order. An event
-    dated only to a year is ``hollow`` and its label says the month is unknown."""
+    """Key events of the last ``HISTORY_YEARS`` and deadlines ahead, one row each on its first track, in date
+    order. An event dated only to a year is ``hollow`` and its label says the month is unknown."""
     tracks = ctx.vocab["tracks"]
     rows = []
-    for e in analysis.events(ctx, key_only=True).itertuples():
+    history_from = ctx.as_of.replace(year=ctx.as_of.year - HISTORY_YEARS, day=min(ctx.as_of.day, 28))
+    events = analysis.events(ctx, key_only=True)
+    for e in events[events["date_start"] >= history_from].itertuples():
         year_only = e.date_precision == "year"
         label = (e.short_title or e.title) + (f" ({e.date_label}, month unknown)" if year_only else "")
         for track in tracks.ordered(e.tracks)[:1]:  # an event is drawn once, on its first track
