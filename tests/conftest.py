@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ROOT, copy_project, run_brief
+from .helpers import ROOT, Build, copy_project, run_brief
 
 
 @pytest.fixture
@@ -33,12 +33,31 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped in CI, where Chromium/poppler/qpdf must be installed: {report.longrepr}"
 
 
+# The real builds the suite shares (each costs tens of CPU-seconds: real kernels, pandoc, Typst).
+# Tests only read them; a test that changes a project works on `copy_built(...)` of one, whose
+# notebook cache makes its own build re-execute only what its change touches.
+
+
 @pytest.fixture(scope="session")
 def built_default(tmp_path_factory) -> Path:
-    """One default `brief build` of the shipped data in a private project copy."""
+    """One default `brief build` of the fixture project, both formats."""
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
     run_brief(root, "build")
     return root
+
+
+# An analyst's trend override in the year-end edition, so the shared edition builds show one.
+TREND_OVERRIDE = "trend_overrides:\n  transit:\n    trend: deteriorated\n    reason: the summit produced no text\n"
+
+
+@pytest.fixture(scope="session")
+def built_editions(tmp_path_factory) -> Build:
+    """`brief build --all-editions` (both formats) of the fixture project, its year-end edition carrying
+    TREND_OVERRIDE: what the edition, PDF-layout, knowledge-time and executed-notebook tests inspect."""
+    root = copy_project(tmp_path_factory.mktemp("editions") / "project")
+    year_end = root / "editions" / "2024-12.yml"
+    year_end.write_text(year_end.read_text(encoding="utf-8") + TREND_OVERRIDE, encoding="utf-8")
+    return Build(root, run_brief(root, "build", "--all-editions"))
 
 
 @pytest.fixture(scope="session")

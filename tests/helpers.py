@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -55,6 +56,20 @@ def run_brief(root: Path, *args: str, check: bool = True, **kwargs):
     if check and proc.returncode != 0:
         raise AssertionError(f"brief {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+class Build(NamedTuple):
+    """A project and the finished `brief` process that built it."""
+
+    root: Path
+    proc: subprocess.CompletedProcess
+
+
+def copy_built(built: Path, dest: Path) -> Path:
+    """A private copy of a built project (inputs, reports and notebook cache), for a test that changes it:
+    its next build re-executes only the notebooks whose inputs changed."""
+    shutil.copytree(built, dest, symlinks=True)
+    return dest
 
 
 def edition_outputs(root: Path) -> dict[str, Path]:

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from .helpers import make_tiny_project, reports_digest, run_brief
+from .helpers import copy_built, make_tiny_project, reports_digest, run_brief
 
 pytestmark = pytest.mark.slow
 
@@ -64,26 +64,23 @@ def test_parameter_errors_start_no_kernel(built_default, monkeypatch):
     assert reports_digest(built_default) == before
 
 
-def test_failing_notebook_names_the_cell_keeps_it_and_publishes_nothing(built_default):
-    before = reports_digest(built_default)
-    path = built_default / "notebooks" / "chain.ipynb"
-    original = path.read_text()
-    nb = json.loads(original)
+def test_failing_notebook_names_the_cell_keeps_it_and_publishes_nothing(built_default, tmp_path):
+    root = copy_built(built_default, tmp_path / "project")  # the other notebooks come from its cache
+    before = reports_digest(root)
+    path = root / "notebooks" / "chain.ipynb"
+    nb = json.loads(path.read_text())
     cell = next(c for c in nb["cells"] if "".join(c["source"]).startswith("#| label: fig-chain"))
     cell["source"] = ["#| label: fig-chain\n", "raise ValueError('the chain cannot be drawn')"]
     path.write_text(json.dumps(nb))
-    try:
-        proc = run_brief(built_default, "build", check=False)
-    finally:
-        path.write_text(original)
+    proc = run_brief(root, "build", check=False)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "notebook notebooks/chain.ipynb failed in cell" in proc.stderr
     assert "(fig-chain): ValueError: the chain cannot be drawn" in proc.stderr
-    kept = built_default / "reports" / "_failed" / "chain.ipynb"
+    kept = root / "reports" / "_failed" / "chain.ipynb"
     assert kept.is_file() and "the chain cannot be drawn" in kept.read_text()
-    assert str(kept.relative_to(built_default)) in proc.stderr or str(kept) in proc.stderr
-    assert reports_digest(built_default) == before
+    assert str(kept.relative_to(root)) in proc.stderr or str(kept) in proc.stderr
+    assert reports_digest(root) == before
 
 
 def test_verify_rebuilds_byte_identical_outputs_and_catches_tampering(tmp_path):

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import copy_project, run_brief
+from .helpers import run_brief
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def editions_built(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("editions") / "project")
-    (root / "editions" / "2024-12.yml").write_text(
-        (root / "editions" / "2024-12.yml").read_text(encoding="utf-8")
-        + "trend_overrides:\n  transit:\n    trend: deteriorated\n    reason: the summit produced no text\n",
-        encoding="utf-8")
-    proc = run_brief(root, "build", "--all-editions", "--to", "html")
-    return root, proc
+def editions_built(built_editions):
+    """The shared `--all-editions` build (conftest), whose year-end edition carries a trend override."""
+    return built_editions.root, built_editions.proc
 
 
 def test_editions_are_listed_oldest_first(editions_built):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from .browser import open_page
-from .helpers import copy_project, edition_outputs, run_brief, set_cell, tree_digest
+from .helpers import copy_built, edition_outputs, run_brief, set_cell, tree_digest
 
 pytestmark = pytest.mark.slow
 
@@ -26,9 +26,10 @@ LONG = "An extraordinarily-long-unbroken-identifier-" * 12 + " and " + "very lon
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    """A project whose data carries markup, script, Typst code, non-Latin and very long text."""
-    root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
+def hostile(tmp_path_factory, built_default):
+    """A project whose data carries markup, script, Typst code, non-Latin and very long text (a copy of the
+    shared default build: only the notebooks that read the edited table run again)."""
+    root = copy_built(built_default, tmp_path_factory.mktemp("hostile") / "project")
     set_cell(root, "meetings", 4, "about", f"{SCRIPT} {MARKUP} {TYPST}")  # Estria, October 2024
     set_cell(root, "meetings", 4, "place", PLACE)
     set_cell(root, "meetings", 3, "about", LONG)  # Vell, May 2024

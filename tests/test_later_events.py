@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 
-from .helpers import ROOT, copy_project, run_brief
+from .helpers import ROOT, copy_built, run_brief
 
 pytestmark = pytest.mark.slow
 
@@ -96,10 +96,10 @@ def manifest(root, edition: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def later(tmp_path_factory):
-    """The fixture project built once, then again after the year of later events."""
-    root = copy_project(tmp_path_factory.mktemp("later") / "project")
-    run_brief(root, "build")
+def later(tmp_path_factory, built_default):
+    """The fixture project built once (a copy of the shared default build), then again after the year of
+    later events."""
+    root = copy_built(built_default, tmp_path_factory.mktemp("later") / "project")
     shutil.copy2(LATER / "gamma.txt", root / "seeds" / "gamma.txt")
     for table, rows in ROWS.items():
         append(root, table, rows)

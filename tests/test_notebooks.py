@@ -18,7 +18,7 @@ from brief.dataset import Dataset
 from brief.knowledge import fact_resources
 
 from .fixture_data import edition_context_of, fixture_dataset, fixture_editions
-from .helpers import FIXTURE, ROOT, copy_project
+from .helpers import FIXTURE, ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NAMES = [p.stem for p in NOTEBOOKS]
@@ -223,15 +223,9 @@ def test_default_parameters_read_nothing_undeclared(name, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    """Each notebook executed once by papermill on a fixture project, as a build of the year-end edition."""
-    root = copy_project(tmp_path_factory.mktemp("notebooks") / "project")
-    out = root / "_executed"
-    out.mkdir()
-    parameters = year_end_parameters()
-    for name in NAMES:
-        papermill.execute_notebook(str(root / "notebooks" / f"{name}.ipynb"), str(out / f"{name}.ipynb"),
-                                   parameters=parameters, cwd=str(root), kernel_name="python3", progress_bar=False)
+def executed(built_editions):
+    """Each notebook as papermill executed it in a real build of the year-end edition (the shared edition build)."""
+    out = built_editions.root / "reports" / "2024-12" / "notebooks"
     return {name: nbformat.read(out / f"{name}.ipynb", as_version=4) for name in NAMES}
 
 

@@ -14,19 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import FIXTURE, copy_project, edition_outputs, run_brief
+from .helpers import FIXTURE, edition_outputs
 from .pagefill import CM, DPI, INK, MARGIN_BOTTOM, MARGIN_TOP, MOST_BLANK, page_images
 
 pytestmark = [pytest.mark.pdftools, pytest.mark.slow]
 
 EDITIONS = sorted(p.stem for p in (FIXTURE / "editions").glob("*.yml"))
-
-
-@pytest.fixture(scope="module")
-def editions_built(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("layout") / "project")
-    run_brief(root, "build", "--all-editions")
-    return root
 
 
 @pytest.fixture(params=["default", *EDITIONS])
@@ -37,8 +30,7 @@ def brief(request, built_default, artifacts) -> dict:
     if request.param == "default":
         outputs = edition_outputs(built_default)
     else:
-        root = request.getfixturevalue("editions_built")
-        reports = root / "reports" / request.param
+        reports = request.getfixturevalue("built_editions").root / "reports" / request.param
         outputs = {"pdf": next(reports.glob("*.pdf")), "html": next(reports.glob("*.html"))}
     out = artifacts / "pdf-layout" / request.param
     shutil.rmtree(out, ignore_errors=True)

@@ -16,6 +16,7 @@ import sys
 import pytest
 import yaml
 
+from brief.cache import CACHE_DIR
 from brief.render.quarto import quarto_binary
 
 from .browser import PHONE, browser_page, open_page
@@ -170,9 +171,12 @@ def test_both_pdfs_as_page_images(built_default, quarto_build, artifacts):
 
 
 @pytest.fixture(scope="module")
-def clone(quarto, tmp_path_factory):
+def clone(quarto, tmp_path_factory, built_default, built_editions):
     """A fresh clone of this repository's HEAD, as a user gets it — with the fixture's data committed
-    in place of the shipped data, so the comparison with the built-in build is like for like."""
+    in place of the shipped data, so the comparison with the built-in build is like for like.
+
+    Its notebook cache holds the shared builds' executed notebooks (as after a user's own builds), so the
+    pre-render step's build runs and renders but re-executes no notebook those builds already ran."""
     path = tmp_path_factory.mktemp("clone") / "brief"
     run("git", "clone", "--quiet", str(ROOT), str(path), check=True)
     for name in FIXTURE_INPUTS:
@@ -182,6 +186,8 @@ def clone(quarto, tmp_path_factory):
         (shutil.copytree if (FIXTURE / name).is_dir() else shutil.copy2)(FIXTURE / name, target)
     run("git", "add", "-A", cwd=path, check=True)
     run("git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "fixture data", cwd=path, check=True)
+    for built in (built_default, built_editions.root):
+        shutil.copytree(built / CACHE_DIR / "notebooks", path / CACHE_DIR / "notebooks", dirs_exist_ok=True)
     return path
 
 
