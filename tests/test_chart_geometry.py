@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import networkx as nx
 import pandas as pd
@@ -16,7 +17,8 @@ from brief import analysis, charts, nbout, theme
 from brief.charts import cadence, chain, chain_layout, common, progress, text, timeline
 from brief.dates import short_day
 
-from .helpers import copy_project
+from .fixture_data import copy_data
+from .helpers import copy_project, read_rows, write_rows
 
 
 def test_text_width_follows_the_font():
@@ -252,3 +254,110 @@ def test_chain_with_many_conditions_and_long_names(width):
     lay = chain_layout.layout(graph, texts, common.plot_width(width))
     assert set(lay.cards) == set(graph) and chain_layout.collisions(lay) == []
     assert all(card.box.right <= lay.width and card.box.left >= 0 for card in lay.cards.values())
+
+
+# --- the dependency chain: every letter, no link through a card, few crossings -------------------------
+
+MID_YEAR = {"as_of": "2024-06-30", "known_by": "latest", "since": "2024-01-01"}
+VIEWS = {"year-end": {}, "mid-year": MID_YEAR}
+LONG_PLACE = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch"  # wider than a card on any page
+
+
+def _add_rows(data: Path, table: str, rows: list[dict]) -> None:
+    path = data / f"{table}.csv"
+    old = read_rows(path)
+    write_rows(path, old + [[row.get(name, "") for name in old[0]] for row in rows])
+
+
+@pytest.fixture(scope="module")
+def crowded_dir(tmp_path_factory):
+    """The fixture's chain as the shipped one is shaped, through data: a second kind of condition
+    (its own heading), a link that skips a layer (treaty → normalization past the framework), three
+    issues left to the settlement by mid-year (two more side steps), a single word wider than a card
+    at four to a row and a place name wider than any card."""
+    data = copy_data(tmp_path_factory.mktemp("crowded")) / "data"
+    alpha = {"source_id": "src_alpha",
+             "quote": "A framework treaty that defers the charter question is the likeliest outcome"}
+    beta = {"source_id": "src_beta", "quote": "Two points stay open"}
+    _add_rows(data, "vocabulary/relations", [{"relation_id": "demands", "label": "is demanded for", "blocking": "true",
+                                              "line": "dashed", "group_label": "Demanded outside", "order": "15",
+                                              "description": "A demand beyond the text."}])
+    _add_rows(data, "chain_nodes", [
+        {"node_id": "fx_n_troops", "date": "2024-12", "label": "No foreign troops on the line", "kind": "condition",
+         "track": "treaty", "description": "A demand.", **beta},
+        {"node_id": "fx_n_claims", "date": "2024-12", "label": "Counterdemilitarization", "kind": "condition",
+         "track": "treaty", "description": "A demand.", **beta},
+        {"node_id": "fx_n_river", "date": "2024-06", "label": "River boundary details", "kind": "deferred",
+         "track": "treaty", "description": "Left for later.", **alpha},
+        {"node_id": "fx_n_port", "date": "2024-06", "label": f"Port of {LONG_PLACE}", "kind": "deferred",
+         "track": "treaty", "description": "Left for later.", **alpha}])
+    _add_rows(data, "chain_edges", [
+        {"edge_id": "fx_e_troops", "date": "2024-12", "from_node": "fx_n_troops", "to_node": "fx_n_treaty",
+         "relation": "demands", "rationale": "A demand.", **beta},
+        {"edge_id": "fx_e_claims", "date": "2024-12", "from_node": "fx_n_claims", "to_node": "fx_n_treaty",
+         "relation": "demands", "rationale": "A demand.", **beta},
+        {"edge_id": "fx_e_river", "date": "2024-06", "from_node": "fx_n_river", "to_node": "fx_n_settlement",
+         "relation": "later", "rationale": "Deferred.", **alpha},
+        {"edge_id": "fx_e_port", "date": "2024-06", "from_node": "fx_n_port", "to_node": "fx_n_settlement",
+         "relation": "later", "rationale": "Deferred.", **alpha},
+        {"edge_id": "fx_e_frame_normal", "date": "2024-06", "from_node": "fx_n_frame", "to_node": "fx_n_normal",
+         "relation": "helps", "rationale": "Could help.", **alpha}])
+    return data
+
+
+def chain_geometry(data: Path, view: str, width: float):
+    """(card texts, layout) of the chain over ``data`` in this view, laid out for a chart ``width`` wide."""
+    view_ctx = nbout.setup(data_dir=data, **VIEWS[view])
+    texts = chain.card_texts(view_ctx, analysis.chain_nodes(view_ctx))
+    return texts, chain_layout.layout(analysis.chain_graph(view_ctx), texts, common.plot_width(width),
+                                      chain.kinds(view_ctx))
+
+
+def rejoins(lines: tuple[str, ...], label: str) -> bool:
+    """Whether ``lines`` give back ``label`` letter for letter: each line follows on from the last at a
+    space, after a compound's dash, or after a hyphen it added to cut an overlong word."""
+    at = 0
+    for line in lines:
+        if label.startswith(line, at):
+            at += len(line)
+        elif line.endswith("-") and label.startswith(line[:-1], at):
+            at += len(line) - 1
+        else:
+            return False
+        at += label.startswith(" ", at)
+    return at == len(label)
+
+
+@pytest.mark.parametrize("project", ["fixture", "crowded"])
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_chain_cards_keep_every_letter_and_fit(data_dir, crowded_dir, project, view, width):
+    """No card cuts its text short ("Comprehensi… peace deal"): the lines give back the whole label and
+    status, and each line fits inside its card; a word too wide for an equal share widens its card."""
+    texts, lay = chain_geometry(data_dir if project == "fixture" else crowded_dir, view, width)
+    assert lay.cards and set(lay.cards) == set(texts)
+    for node, card in lay.cards.items():
+        title, status = texts[node]
+        assert rejoins(card.title_lines, title), card.title_lines
+        assert rejoins(card.status_lines, status), card.status_lines
+        inner = card.box.right - card.box.left - 2 * chain_layout.CARD_PADDING
+        assert all(text.text_width(t, bold=True) <= inner for t in card.title_lines), card.title_lines
+        assert all(text.text_width(t) <= inner for t in card.status_lines), card.status_lines
+        assert card.box.left >= 0 and card.box.right <= lay.width
+    if (project, view, width) == ("crowded", "year-end", theme.WIDTH):
+        assert "Counterdemilitarization" in lay.cards["fx_n_claims"].title_lines  # its card widened, not cut
+
+
+@pytest.mark.parametrize("project", ["fixture", "crowded"])
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_chain_link_runs_through_a_card_it_does_not_connect(data_dir, crowded_dir, project, view, width):
+    """A link through a third card reads as a link into it (the deferred-issue links of the mid-year
+    chain ran through one another's cards): every segment keeps out of every card but its two ends."""
+    _, lay = chain_geometry(data_dir if project == "fixture" else crowded_dir, view, width)
+    assert lay.links
+    for link in lay.links:
+        for card in lay.cards.values():
+            if card.node not in (link.source, link.target):
+                assert not any(card.box.crosses(a, b, gap=-0.5) for a, b in zip(link.points, link.points[1:],
+                                                                                  strict=False)), (link, card.node)

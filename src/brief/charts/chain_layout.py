@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .text import LINE_HEIGHT, Block, Box, Point, text_width, wrap_fit
+from .text import LINE_HEIGHT, Block, Box, Point, text_width, widest_word, wrap_words
 
 CARD_PADDING = 6
 ROW_GAP = 28  # vertical room between layers for the links
@@ -247,9 +247,10 @@ def _order(rows: dict[int, list[str]], adjacency: dict, segments: set, groups: M
 
 def _slots(members: list[str], beside: Mapping[str, list[str]], per_row: int) -> list[tuple[str, list[str]]]:
     """A row's slots from left to right: ("card", [node]), ("dummy", [slot]) or ("side", side steps
-    stacked). A target's side steps get a slot each, half on either side, when the row has room for
-    that many cards; otherwise they are stacked in one slot on its right."""
-    cards = sum(1 for m in members if not m.startswith("\0")) + sum(len(beside.get(m, [])) for m in members)
+    stacked). A target's side steps go half to its left and half to its right, each half stacked in
+    one slot, when the row has room for that many slots; otherwise all are stacked on its right. Only
+    a slot next to its target can link straight into it, so side steps never stand in a row."""
+    slots = sum(1 for m in members if not m.startswith("\0")) + sum(min(2, len(beside.get(m, []))) for m in members)
     out: list[tuple[str, list[str]]] = []
     for node in members:
         sides = beside.get(node, [])
@@ -257,9 +258,9 @@ def _slots(members: list[str], beside: Mapping[str, list[str]], per_row: int) ->
             out.append(("dummy", [node]))
         elif not sides:
             out.append(("card", [node]))
-        elif cards <= per_row:
+        elif slots <= per_row:
             half = len(sides) // 2
-            out += [("side", [s]) for s in sides[:half]] + [("card", [node])] + [("side", [s]) for s in sides[half:]]
+            out += [("side", sides[:half])] * bool(half) + [("card", [node]), ("side", sides[half:])]
         else:
             out += [("card", [node]), ("side", list(sides))]
     return out
@@ -277,18 +278,51 @@ class _Texts:
     def lines(self, node: str, card_width: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
         title, status = self.texts[node]
         inner = card_width - 2 * CARD_PADDING
-        return wrap_fit(title, inner, bold=True), wrap_fit(status, inner)
+        return wrap_words(title, inner, bold=True), wrap_words(status, inner)
+
+    def least_width(self, node: str, compounds_break: bool) -> float:
+        """The narrowest card that keeps every word of the node's texts whole on a line."""
+        title, status = self.texts[node]
+        return 2 * CARD_PADDING + max(widest_word(title, bold=True, compounds_break=compounds_break),
+                                      widest_word(status, compounds_break=compounds_break))
 
 
-def _headings(slots, lefts: list[float], card_width: float, groups: Mapping[str, tuple],
+def _widths(slots, texts: _Texts, room: float) -> list[float]:
+    """Each slot's width: a dummy's fixed; cards share ``room`` equally (at most MAX_CARD_WIDTH each),
+    except that a card whose longest word needs more gets what it needs and the others share the rest.
+    Where that cannot fit, compound words may break after their dashes; failing that too, the cards
+    share equally and the longest words are hyphenated."""
+    cards = [i for i, (kind, _) in enumerate(slots) if kind != "dummy"]
+    widths = [DUMMY_WIDTH] * len(slots)
+    for compounds_break in (False, True):
+        need = {i: max(texts.least_width(n, compounds_break) for n in slots[i][1]) for i in cards}
+        if sum(need.values()) <= room:
+            break
+    else:
+        need = dict.fromkeys(cards, 0.0)
+    free, left = set(cards), room
+    while free:
+        share = min(MAX_CARD_WIDTH, left / len(free))
+        wide = {i for i in free if need[i] > share}
+        if not wide:
+            break
+        for i in wide:
+            widths[i], left = need[i], left - need[i]
+        free -= wide
+    for i in free:
+        widths[i] = share
+    return widths
+
+
+def _headings(slots, lefts: list[float], widths: list[float], groups: Mapping[str, tuple],
               kinds: Kinds, top: float) -> list[Block]:
     """A heading over each group of conditions whose relation has one, as wide as the group."""
-    spans: dict[tuple, list[float]] = {}
-    for (kind, nodes), left in zip(slots, lefts, strict=True):
+    spans: dict[tuple, list[tuple[float, float]]] = {}
+    for (kind, nodes), left, width in zip(slots, lefts, widths, strict=True):
         if kind == "card" and nodes[0] in groups and kinds.headings.get(groups[nodes[0]][2]):
-            spans.setdefault(groups[nodes[0]], []).append(left)
-    return [Block(wrap_fit(kinds.headings[key[2]], max(xs) + card_width - min(xs), bold=True), min(xs), top, "left",
-                  bold=True) for key, xs in spans.items()]
+            spans.setdefault(groups[nodes[0]], []).append((left, left + width))
+    return [Block(wrap_words(kinds.headings[key[2]], max(r for _, r in xs) - min(lf for lf, _ in xs), bold=True),
+                  min(lf for lf, _ in xs), top, "left", bold=True) for key, xs in spans.items()]
 
 
 def _place_row(slots, y: float, width: float, texts: _Texts, groups, kinds: Kinds, result: Layout) -> dict:
@@ -296,33 +330,32 @@ def _place_row(slots, y: float, width: float, texts: _Texts, groups, kinds: Kind
     bottom) for every card and dummy (a dummy spans the row), and sets the row's headings."""
     gaps = _gaps(slots)
     dummies = sum(1 for kind, _ in slots if kind == "dummy")
-    card_slots = len(slots) - dummies
-    card_width = min(MAX_CARD_WIDTH, (width - dummies * DUMMY_WIDTH - sum(gaps)) / max(1, card_slots))
-    used = card_slots * card_width + dummies * DUMMY_WIDTH + sum(gaps)
-    lefts, x = [], (width - used) / 2
-    for (kind, _), gap in zip(slots, [*gaps, 0.0], strict=True):
+    widths = _widths(slots, texts, width - dummies * DUMMY_WIDTH - sum(gaps))
+    lefts, x = [], (width - sum(widths) - sum(gaps)) / 2
+    for slot_width, gap in zip(widths, [*gaps, 0.0], strict=True):
         lefts.append(x)
-        x += (DUMMY_WIDTH if kind == "dummy" else card_width) + gap
-    lines = {n: texts.lines(n, card_width) for kind, members in slots if kind != "dummy" for n in members}
+        x += slot_width + gap
+    lines = {n: texts.lines(n, w) for (kind, members), w in zip(slots, widths, strict=True) if kind != "dummy"
+             for n in members}
     natural = {n: (len(t) + len(st)) * LINE_HEIGHT + 2 * CARD_PADDING for n, (t, st) in lines.items()}
     stacked = {n for kind, members in slots if kind == "side" and len(members) > 1 for n in members}
     # cards side by side share one height; cards stacked beside a target keep their own
     height = max([natural[n] for n in natural if n not in stacked] or [LINE_HEIGHT])
-    headings = _headings(slots, lefts, card_width, groups, kinds, y)
+    headings = _headings(slots, lefts, widths, groups, kinds, y)
     result.headings += headings
     top = max([y] + [h.box.bottom + HEADING_GAP for h in headings])
     bottom = top + max([height] + [sum(natural[n] for n in m) + (len(m) - 1) * SLOT_GAP
                                    for k, m in slots if k == "side" and len(m) > 1])
     centres = {}
-    for (kind, members), left in zip(slots, lefts, strict=True):
+    for (kind, members), left, slot_width in zip(slots, lefts, widths, strict=True):
         if kind == "dummy":
             centres[members[0]] = (left + DUMMY_WIDTH / 2, y, bottom)
             continue
         card_top = top
         for node in members:
             card_bottom = card_top + (natural[node] if node in stacked else height)
-            result.cards[node] = Card(node, Box(left, card_top, left + card_width, card_bottom, node), *lines[node])
-            centres[node] = (left + card_width / 2, card_top, bottom)
+            result.cards[node] = Card(node, Box(left, card_top, left + slot_width, card_bottom, node), *lines[node])
+            centres[node] = (left + slot_width / 2, card_top, bottom)
             card_top = card_bottom + SLOT_GAP
     return centres
 

@@ -23,7 +23,7 @@ EDGE = 2.0  # pixels kept between a label and the plot's edge: its white halo re
 
 ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # where text may break: not at a no-break space
 Point = tuple[float, float]
-EN_DASH = "\u2013"
+DASH_BREAK = re.compile(r"(?<=[^-\u2013][-\u2013])(?=[^-\u2013])")  # after a compound's dash
 
 
 @functools.cache
@@ -68,15 +68,18 @@ def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
     return max(sum(advances.get(ord(c), fallback) for c in line) for line in text.split("\n")) * size / units
 
 
+def _compound_parts(word: str) -> list[str]:
+    """A compound word's parts, each keeping the dash it may break after ("Armenia–" / "Turkey")."""
+    return DASH_BREAK.split(word)
+
+
 def wrap(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> list[str]:
     """Break ``text`` at spaces into lines no wider than ``width`` pixels (a no-break space binds two
-    words). A word wider than a whole line breaks after its en dashes ("Armenia–" / "Turkey"), as
-    a compound may; a longer word stays whole."""
+    words). A word wider than a whole line breaks after its dashes ("Armenia–" / "Turkey",
+    "third-" / "country"), as a compound may; a longer word stays whole."""
     lines: list[str] = []
     for word in ASCII_SPACE.split(text.strip()):
-        pieces = [word]
-        if text_width(word, size, bold) > width and EN_DASH in word.strip(EN_DASH):
-            pieces = [p + EN_DASH for p in word.split(EN_DASH)[:-1]] + [word.split(EN_DASH)[-1]]
+        pieces = _compound_parts(word) if text_width(word, size, bold) > width else [word]
         for k, piece in enumerate(pieces):
             joined = f"{lines[-1]}{piece}" if k else f"{lines[-1]} {piece}" if lines else piece
             if lines and text_width(joined, size, bold) <= width:
@@ -84,6 +87,31 @@ def wrap(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -
             else:
                 lines.append(piece)
     return lines or [""]
+
+
+def widest_word(text: str, size: float = FONT_SIZE, bold: bool = False, compounds_break: bool = False) -> float:
+    """Width of the widest word of ``text``: the narrowest line :func:`wrap` can keep it whole in
+    (``compounds_break``: of the widest part of a compound, which may break after its dashes)."""
+    words = ASCII_SPACE.split(text.strip())
+    parts = [p for w in words for p in (_compound_parts(w) if compounds_break else [w])]
+    return max(text_width(p, size, bold) for p in parts)
+
+
+def _hyphenated(word: str, width: float, size: float, bold: bool) -> list[str]:
+    """A word wider than ``width``, cut into lines that fit, each but the last ending in a hyphen."""
+    lines = []
+    while text_width(word, size, bold) > width and len(word) > 1:
+        cut = max((k for k in range(1, len(word)) if text_width(word[:k] + "-", size, bold) <= width), default=1)
+        cut = max(1, min(cut, len(word) - 3))  # no lone letter or two carried over
+        lines.append(word[:cut] + "-")
+        word = word[cut:]
+    return [*lines, word]
+
+
+def wrap_words(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> tuple[str, ...]:
+    """:func:`wrap`, with a word wider than a whole line hyphenated rather than cut: no line is wider
+    than ``width`` and the lines keep every letter (a label must never lose one)."""
+    return tuple(part for line in wrap(text, width, size, bold) for part in _hyphenated(line, width, size, bold))
 
 
 def fit(line: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> str:
