@@ -112,6 +112,16 @@ def test_an_inferred_attribution_is_marked_and_explained(tmp_path):
     assert "†" not in reference.sticking_points_table(context())
 
 
+def test_an_open_issue_with_no_recent_record_is_named_not_dropped():
+    # Seen from September 2025 the transit point (stuck, last recorded June 2024) is no longer the state of
+    # play, so the table leaves it out, and says so; the year-end view lists it and says nothing.
+    table = reference.sticking_points_table(context(as_of="2025-09-30", known_by="latest", since="2025-01-01"))
+    assert "| Who guards the transit route |" not in table
+    assert table.endswith("\nNot listed: one open issue with no record since 1 October 2024, so its status may be "
+                          "out of date: who guards the transit route (stuck, Jun 2024).\n")
+    assert "Not listed" not in reference.sticking_points_table(context())
+
+
 def test_an_empty_sticking_points_table_is_still_a_table_its_references_resolve_to():
     table = reference.sticking_points_table(context(as_of="2024-03-31"))
     assert rows(table) == ["| No data in this window: no sticking point is known by 31 March 2024. | – | – | – | – |"]

@@ -235,6 +235,27 @@ def sticking_points(ctx: Context) -> pd.DataFrame:
     return points
 
 
+def quiet_sticking_points(ctx: Context) -> pd.DataFrame:
+    """Sticking points in the view left out of :func:`sticking_points` because nothing about them is recorded
+    since ``current_from``, and whose last status is not a settled one: the brief names them rather than
+    drop them silently. Columns: title, status (or "no record"), date_label of the last record; latest first."""
+    start = current_from(ctx)
+    records, points = ctx.facts("sticking_point_status"), ctx.facts("sticking_points")
+    current = _recorded_since(points, "point_id", start) | _recorded_since(records, "point_id", start)
+    points = points[~points["point_id"].isin(current)]
+    last = (records[records["point_id"].isin(set(points["point_id"]))]
+            .sort_values(["date_end", "date_start", "status_id"], kind="stable")
+            .drop_duplicates("point_id", keep="last").set_index("point_id"))
+    settled = set(ctx.vocab["statuses"].where("settled"))
+    rows = [{"title": p.title, "status": last.loc[p.point_id, "status"] if p.point_id in last.index else NO_RECORD,
+             "date_label": last.loc[p.point_id, "date_label"] if p.point_id in last.index else p.date_label,
+             "date_end": last.loc[p.point_id, "date_end"] if p.point_id in last.index else p.date_end}
+            for p in points.itertuples()]
+    quiet = pd.DataFrame(rows, columns=["title", "status", "date_label", "date_end"])
+    quiet = quiet[~quiet["status"].isin(settled)]
+    return quiet.sort_values(["date_end", "title"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
 def _recorded_since(records: pd.DataFrame, key: str, start: dt.date) -> set[str]:
     """Values of ``key`` with a record ending on ``start`` or later (only the ones in play need their latest
     status worked out)."""

@@ -12,7 +12,8 @@ from .contract import md_escape
 from .dates import long_day, short_day
 from .editions import EDITIONS_DIR
 from .knowledge import fact_resources
-from .sections import NO_DATA, cite, table
+from .sections import NO_DATA, cite, plural, table
+from .text import in_sentence
 
 _SAFE_URL = re.compile(r"https?://[^\s<>`]+")
 
@@ -39,7 +40,25 @@ def sticking_points_table(ctx: Context) -> str:
                      md_escape(p.status_note or "–"), cite(ctx, [p.source_id, p.status_source_id or p.source_id])])
     note = (f"\n† Inferred by the coder, not stated outright in the source (confidence: "
             f"{' or '.join(sorted(inferred))}).\n" if inferred else "")
-    return table(header, rows, caption) + note
+    return table(header, rows, caption) + note + _quiet_points_note(ctx)
+
+
+def _quiet_points_note(ctx: Context) -> str:
+    """The open issues the table leaves out because nothing about them is recorded lately, named (the three
+    last recorded) so that none drops out of the brief unsaid."""
+    quiet = analysis.quiet_sticking_points(ctx)
+    if quiet.empty:
+        return ""
+    statuses = ctx.vocab["statuses"]
+    def status(p) -> str:
+        return "no status recorded" if p.status == analysis.NO_RECORD else statuses.label(p.status).lower()
+
+    named = [f"{md_escape(in_sentence(p.title, ctx.names))} ({md_escape(status(p))}, {md_escape(p.date_label)})"
+             for p in quiet.head(3).itertuples()]
+    more = f"; and {len(quiet) - 3} more" if len(quiet) > 3 else ""
+    its = "its" if len(quiet) == 1 else "their"
+    return (f"\nNot listed: {plural(len(quiet), 'open issue')} with no record since "
+            f"{long_day(analysis.current_from(ctx))}, so {its} status may be out of date: {'; '.join(named)}{more}.\n")
 
 
 def meetings_table(ctx: Context) -> str:
