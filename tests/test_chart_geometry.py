@@ -361,3 +361,25 @@ def test_no_chain_link_runs_through_a_card_it_does_not_connect(data_dir, crowded
             if card.node not in (link.source, link.target):
                 assert not any(card.box.crosses(a, b, gap=-0.5) for a, b in zip(link.points, link.points[1:],
                                                                                   strict=False)), (link, card.node)
+
+
+@pytest.mark.parametrize("project", ["fixture", "crowded"])
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_chain_links_do_not_cross(data_dir, crowded_dir, project, view, width):
+    """The crossings counter on the drawn lines, bounded at what the layout reaches (none), so an
+    ordering that brings crossings back fails."""
+    _, lay = chain_geometry(data_dir if project == "fixture" else crowded_dir, view, width)
+    assert chain_layout.crossings(lay) == []
+
+
+def test_on_a_phone_no_long_link_seems_to_run_on_past_the_treaty(crowded_dir):
+    """The year-end phone tangle: the upper conditions' lines came down one margin into the treaty and
+    the treaty → normalization line left it down the same margin, read as one line running on. Long
+    links into a card and out of it now run on opposite sides."""
+    _, lay = chain_geometry(crowded_dir, "year-end", theme.PHONE_WIDTH)
+    box = lay.cards["fx_n_treaty"].box
+    centre = (box.left + box.right) / 2
+    into = {link.points[-2][0] > centre for link in lay.links if link.target == "fx_n_treaty" and len(link.points) > 2}
+    out = {link.points[1][0] > centre for link in lay.links if link.source == "fx_n_treaty" and len(link.points) > 2}
+    assert len(into) == 1 and len(out) == 1 and into != out

@@ -117,11 +117,12 @@ def condition_groups(graph: nx.DiGraph, kinds: Kinds) -> dict[str, tuple[str, in
     return out
 
 
-def split_wide(layer: dict[str, int], per_row: int, groups: Mapping[str, tuple] | None = None) -> dict[str, int]:
+def split_wide(layer: dict[str, int], per_row: int, groups: Mapping[str, tuple] | None = None,
+               flip: bool = False) -> dict[str, int]:
     """Spread a layer with more than ``per_row`` cards over sub-rows, renumbering the layers below;
     links from an upper sub-row then pass the lower one through reserved slots like any long link.
-    Groups of conditions are packed whole, a group to a sub-row where they fit; other cards go
-    every other card one row lower."""
+    Groups of conditions are packed whole, a group to a sub-row where they fit (``flip``: those
+    sub-rows in reverse order); other cards go every other card one row lower."""
     groups = groups or {}
     result, shift = {}, 0
     for depth in sorted(set(layer.values())):
@@ -136,7 +137,7 @@ def split_wide(layer: dict[str, int], per_row: int, groups: Mapping[str, tuple] 
             for i, node in enumerate(members):
                 result[node] = depth + shift + i % rows
         else:
-            sub_rows = _pack(packs, per_row)
+            sub_rows = _pack(packs, per_row)[::-1 if flip else 1]
             for i, row in enumerate(sub_rows):
                 result.update({node: depth + shift + i for node in row})
             rows = len(sub_rows)
@@ -219,17 +220,49 @@ def _contiguous(members: list[str], groups: Mapping[str, tuple]) -> list[str]:
                                           groups.get(n, (n,)), members.index(n)))
 
 
-def _order(rows: dict[int, list[str]], adjacency: dict, segments: set, groups: Mapping[str, tuple]
-           ) -> dict[int, list[str]]:
+def _xs(members: list[str], width: float) -> dict[str, float]:
+    """Where the members of a row will roughly be centred: cards share the room dummies leave."""
+    dummies = sum(1 for m in members if m.startswith("\0"))
+    gaps = SLOT_GAP * (len(members) - 1)
+    card = min(MAX_CARD_WIDTH, (width - dummies * DUMMY_WIDTH - gaps) / max(1, len(members) - dummies))
+    sizes = [DUMMY_WIDTH if m.startswith("\0") else card for m in members]
+    x, out = (width - sum(sizes) - gaps) / 2, {}
+    for member, size in zip(members, sizes, strict=True):
+        out[member] = x + size / 2
+        x += size + SLOT_GAP
+    return out
+
+
+def _passing(upper: list[str], card_row: list[str], lower: list[str], adjacency: dict, width: float) -> int:
+    """Long links that seem to run on past a card: pairs of one long link coming into a card of
+    ``card_row`` from one side (out of a pass-through slot in the row above) and another leaving it
+    to the same side (into a slot in the row below) — read as one line passing the card."""
+    above, here, below = _xs(upper, width), _xs(card_row, width), _xs(lower, width)
+    count = 0
+    for card in card_row:
+        if card.startswith("\0"):
+            continue
+        into = [n for n in adjacency[card] if n in above and n.startswith("\0")]
+        out = [n for n in adjacency[card] if n in below and n.startswith("\0")]
+        count += sum(1 for a in into for b in out if (above[a] > here[card]) == (below[b] > here[card]))
+    return count
+
+
+def _order(rows: dict[int, list[str]], adjacency: dict, segments: set, groups: Mapping[str, tuple],
+           width: float) -> dict[int, list[str]]:
     """Barycentre sweeps, groups of conditions made contiguous, then neighbouring runs (cards or
-    groups) swapped while that lowers the crossings with the layers above and below."""
+    groups) swapped while that lowers the crossings with the layers above and below, or keeps them
+    and lowers the long links that seem to run on past a card."""
     _barycentres(rows, adjacency)
     for depth in rows:
         rows[depth] = _contiguous(rows[depth], groups)
 
-    def cost(depth: int, order: list[str]) -> int:
+    def cost(depth: int, order: list[str]) -> tuple[int, int]:
+        near = {**rows, depth: order}
         return (_crossings(rows.get(depth - 1, []), order, segments)
-                + _crossings(order, rows.get(depth + 1, []), segments))
+                + _crossings(order, rows.get(depth + 1, []), segments),
+                sum(_passing(near.get(d - 1, []), near[d], near.get(d + 1, []), adjacency, width)
+                    for d in (depth - 1, depth, depth + 1) if d in near))
 
     for _ in range(sum(len(m) for m in rows.values())):  # each pass removes a crossing, or stops
         improved = False
@@ -360,6 +393,23 @@ def _place_row(slots, y: float, width: float, texts: _Texts, groups, kinds: Kind
     return centres
 
 
+def _arrange(core: nx.DiGraph, groups: Mapping[str, tuple], per_row: int, width: float) -> tuple[dict, dict]:
+    """Rows (cards and pass-through slots, ordered) and each link's path, with the sub-rows of
+    conditions in whichever order gives fewer crossings, then fewer links seeming to run on past a
+    card (on a phone the open points' lines ran down beside the next long link, review)."""
+    best = None
+    for flip in (False, True):
+        rows, paths, adjacency = _with_dummies(core, split_wide(layers(core), per_row, groups, flip))
+        segments = {(a, b) for path in paths.values() for a, b in zip(path, path[1:], strict=False)}
+        rows = _order(rows, adjacency, segments, groups, width)
+        depths = sorted(rows)
+        score = (sum(_crossings(rows[d], rows.get(d + 1, []), segments) for d in depths),
+                 sum(_passing(rows.get(d - 1, []), rows[d], rows.get(d + 1, []), adjacency, width) for d in depths))
+        if best is None or score < best[0]:
+            best = (score, rows, paths)
+    return best[1], best[2]
+
+
 def layout(graph: nx.DiGraph, texts: dict[str, tuple[str, str]], width: float, kinds: Kinds = Kinds()) -> Layout:
     """Place every card, heading and link. ``texts`` maps a node to (title, status line)."""
     result = Layout(width=width)
@@ -369,9 +419,7 @@ def layout(graph: nx.DiGraph, texts: dict[str, tuple[str, str]], width: float, k
     core = graph.subgraph(n for n in graph if n not in beside_of)
     groups = condition_groups(core, kinds)
     per_row = max(1, int((width + SLOT_GAP) // (MIN_CARD_WIDTH + SLOT_GAP)))
-    rows, paths, adjacency = _with_dummies(core, split_wide(layers(core), per_row, groups))
-    segments = {(a, b) for path in paths.values() for a, b in zip(path, path[1:], strict=False)}
-    rows = _order(rows, adjacency, segments, groups)
+    rows, paths = _arrange(core, groups, per_row, width)
     beside: dict[str, list[str]] = defaultdict(list)
     for node, target in sorted(beside_of.items()):
         beside[target].append(node)
