@@ -83,16 +83,11 @@ def test_failing_notebook_names_the_cell_keeps_it_and_publishes_nothing(built_de
     assert reports_digest(root) == before
 
 
-def test_verify_rebuilds_byte_identical_outputs_and_catches_tampering(tmp_path):
+def test_verify_rebuilds_byte_identical_outputs(tmp_path):
     # A tiny project: real kernels, pandoc and Typst, in seconds; the shipped notebooks' own
     # determinism is checked by the byte-identical rebuilds of `brief verify` in CI's quick start.
+    # What verify reports of a tampered output: test_build_logic.py (fake executor and renderer).
     root = make_tiny_project(tmp_path / "project")
     run_brief(root, "build")
     ok = run_brief(root, "verify")
     assert "verified" in ok.stdout
-    edition = root / "reports" / manifest(root)["edition"]
-    html = next(edition.glob("*.html"))
-    html.write_text(html.read_text().replace("Notebook alpha", "Notebook beta", 1))
-    bad = run_brief(root, "verify", check=False)
-    assert bad.returncode == 1
-    assert f"{html.name}: sha256" in bad.stderr and bad.stderr.strip().splitlines()[-1].startswith("1 difference")

@@ -338,12 +338,32 @@ def test_named_editions_build_side_by_side(tiny):
     assert record(tiny, "2024-05")["parameters"]["as_of"] == "2024-05-31"
 
 
+def test_verify_rebuilds_cleanly_and_names_each_tampered_output(tiny, monkeypatch):
+    """`brief verify`'s comparisons and report; that a real rebuild is byte-identical: test_build.py."""
+    from click.testing import CliRunner
+
+    from brief.cli import main
+
+    monkeypatch.setattr("brief.execute.execute", FakeExecutor())
+    monkeypatch.setattr("brief.render.render_brief", FakeRenderer())
+    monkeypatch.setattr("brief.forkserver.prestart", lambda: None)  # no warm parent for the fake executor
+    run(tiny)
+    ok = CliRunner().invoke(main, ["verify"])
+    assert ok.exit_code == 0 and "verified" in ok.stdout
+    html = tiny / "reports" / EDITION / f"armenia-azerbaijan-brief-{EDITION}.html"
+    html.write_text(html.read_text(encoding="utf-8") + "tampered", encoding="utf-8")
+    bad = CliRunner().invoke(main, ["verify"])
+    assert bad.exit_code == 1
+    assert f"{html.name}: sha256" in bad.stderr and bad.stderr.strip().splitlines()[-1].startswith("1 difference")
+
+
 def fake_build_process(root, *args, **kwargs):
     script = Path(__file__).parent / "fake_build.py"
     return subprocess.Popen([sys.executable, str(script), str(root), *args], cwd=root, stderr=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, text=True, **kwargs)
 
 
+@pytest.mark.slow  # seconds: edit loops (make test-fast) leave it to make test
 def test_sigkill_during_render_leaves_the_previous_edition_intact_and_the_next_build_recovers(tiny):
     run(tiny)
     before = reports_digest(tiny)

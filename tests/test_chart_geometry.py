@@ -227,6 +227,7 @@ def test_chain_links_take_their_relations_line_style_and_group_headings(ctx, wid
     assert lay.headings and chain_layout.collisions(lay) == []
 
 
+@pytest.mark.slow  # seconds: edit loops (make test-fast) leave it to make test
 def test_every_chart_fits_its_width_and_is_deterministic(ctx):
     """Nothing (title, labels, axis, note) makes a chart wider than the page or the phone: a wider chart
     would be scaled down, and its text with it."""

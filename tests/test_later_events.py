@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 import subprocess
 
 import pytest
 
-from .helpers import ROOT, copy_built, run_brief
+from .helpers import ROOT, FakeExecutor, FakeRenderer, copy_built, run_brief
 
 pytestmark = pytest.mark.slow
 
@@ -181,20 +182,27 @@ def test_stale_analyst_prose_is_listed_and_marked(later):
     assert strict.returncode == 1 and "analyst passage(s) are stale" in strict.stderr
 
 
-def test_an_edition_before_the_new_source_neither_cites_nor_knows_it(later):
-    root, _ = later
+def test_an_edition_before_the_new_source_neither_cites_nor_knows_it(later, tmp_path):
+    root = copy_built(later[0], tmp_path / "project")
     run_brief(root, "build", "-p", "as_of=2024-12-31", "--to", "pdf")
     text = text_of(root / "reports" / "2024-12-31" / "armenia-azerbaijan-brief-2024-12-31.pdf")
     assert "First-half review" not in text and "Port Sal" not in text and "15 of 15" not in text
     assert "80% of the treaty" in text
 
 
-def test_a_one_table_edit_reexecutes_only_the_notebooks_that_read_it(later):
-    root, _ = later
+def test_a_one_table_edit_reexecutes_only_the_notebooks_that_read_it(later, tmp_path, monkeypatch):
+    """The real notebooks' declared reads decide what runs again (the executor is the tests' fake: which
+    notebooks it is asked to run is the point; test_notebooks checks the reads match the code)."""
+    from brief.build import build
+    from brief.progress import Progress
+
+    root = copy_built(later[0], tmp_path / "project")
     append(root, "events", [PUBLICATION])
-    run_brief(root, "build")
-    record = manifest(root, "2025-06-30")
+    monkeypatch.setattr("brief.forkserver.prestart", lambda: None)  # no warm kernel parent for the fake
+    executor = FakeExecutor()
+    with open(os.devnull, "w") as quiet:
+        build(project_root=root, executor=executor, renderer=FakeRenderer(), progress=Progress(quiet, live=False))
     readers = {p.stem for p in (root / "notebooks").glob("*.ipynb")
                if "events" in json.loads(p.read_text(encoding="utf-8"))["metadata"]["brief"]["reads"]}
-    executed = {name for name, state in record["notebooks"].items() if state == "executed"}
-    assert executed == readers and readers != set(record["notebooks"])
+    assert set(executor.calls) == readers and readers != set(manifest(root, "2025-06-30")["notebooks"])
+    assert {name for name, state in manifest(root, "2025-06-30")["notebooks"].items() if state == "executed"} == readers

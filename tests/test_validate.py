@@ -178,6 +178,7 @@ def test_line_numbers_count_physical_lines_with_multiline_cells(project):
     assert errors[0].startswith("data/meetings.csv:4:format: unknown format_id 'envoy'")
 
 
+@pytest.mark.slow  # seconds: edit loops (make test-fast) leave it to make test
 def test_cli_process_exits_1_without_traceback(project):
     set_cell(project, "meetings", 3, "tracks", "frontiers")
     proc = subprocess.run([sys.executable, "-m", "brief.cli", "validate"], capture_output=True,
@@ -192,6 +193,7 @@ LINE = re.compile(r"^data/([a-z_]+/)?[a-z_]+\.(csv|json):\d+:[A-Za-z_+\-]+: .+ \
 TABLES = ["progress", "meetings", "events", "chain_edges", "chain_status", "sources"]
 
 
+@pytest.mark.slow  # seconds: edit loops (make test-fast) leave it to make test
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(table=st.sampled_from(TABLES), row=st.integers(0, 6), col=st.integers(0, 9),
        value=st.text(max_size=12), mode=st.sampled_from(["cell", "drop_line", "bytes"]))
