@@ -3,12 +3,15 @@ with a fake notebook executor and renderer for testing the build's own logic wit
 
 from __future__ import annotations
 
+import atexit
 import csv
+import functools
 import hashlib
 import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import NamedTuple
@@ -16,8 +19,10 @@ from typing import NamedTuple
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from brief.cache import CACHE_DIR
 from brief.exceptions import NotebookError
 from brief.project import copy_inputs
+from brief.render import vega
 
 ROOT = Path(__file__).resolve().parents[1]
 # The test suite's own project data (tests/fixtures/project/README.md): tests never depend on the shipped
@@ -31,7 +36,7 @@ FIXTURE_INPUTS = ("data", "seeds", "editions", "brief.qmd")
 
 def copy_project(dest: Path) -> Path:
     """A project in ``dest``: the real notebooks, Quarto files and lock file with the fixture's data,
-    seeds, editions and brief."""
+    seeds, editions and brief; its cache holds the Vega bundle (see ``vega_bundle``)."""
     copy_inputs(ROOT, dest)
     for name in FIXTURE_INPUTS:
         target = dest / name
@@ -39,7 +44,23 @@ def copy_project(dest: Path) -> Path:
             shutil.rmtree(target)
         (shutil.copytree if (FIXTURE / name).is_dir() else shutil.copy2)(FIXTURE / name, target)
     (dest / "reports").mkdir(exist_ok=True)
+    bundle = vega.cache_file(dest / CACHE_DIR)
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(vega_bundle(), bundle)
     return dest
+
+
+@functools.cache
+def vega_bundle() -> Path:
+    """The Vega bundle a project's first build makes (two CPU-seconds), made once per test run by the
+    build's own code. Project copies start with it, as after a user's first build; fresh projects
+    (``make_tiny_project``, the Quarto clone, verify's rebuild) and test_vega_cache still make their own."""
+    folder = Path(tempfile.mkdtemp(prefix="brief-vega-"))
+    atexit.register(shutil.rmtree, folder, True)
+    vega.prefetch(folder)
+    made = vega.cache_file(folder)
+    made.write_text(vega.vega_script_tag(), encoding="utf-8")  # the tag this process holds, or the one just made
+    return made
 
 
 def copy_shipped_project(dest: Path) -> Path:
