@@ -115,6 +115,15 @@ def test_unknown_div_classes_pass_through(executed):
     assert typst.startswith("#block[") and "An analyst" in typst
 
 
+def test_fine_print_is_small_and_unbreakable_in_typst_and_kept_in_html(executed):
+    text = "::: {.fine-print}\nFirst.\n\nSecond.\n:::\n"
+    typst, _ = body("typst", executed, text)
+    assert typst.startswith("#block(breakable: false)[#set text(size: 0.85em)")
+    assert typst.rstrip().endswith("]") and "Second." in typst
+    html, _ = body("html5", executed, text)
+    assert '<div class="fine-print">' in html
+
+
 @pytest.mark.parametrize(("text", "literal"), [
     ('say "hi"', '"say \\"hi\\""'),
     ("back\\slash", '"back\\\\slash"'),

@@ -26,11 +26,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 FONTS = Path(__file__).parent.parent / "fonts"
 READER = "markdown-raw_html-raw_tex-smart+raw_attribute+fenced_divs"
 # The part a view that can cite no source leaves out; analyst passages as judged for this view; callouts
-# drawn the brief's way; figure/table numbering and references; tables that reflow on a phone (see each
-# file). What is left out goes first (nothing numbers or refers to it); passages run before callouts: a
-# stale passage gains a callout.
+# drawn the brief's way; fine print; figure/table numbering and references; tables that reflow
+# on a phone (see each file). What is left out goes first (nothing numbers or refers to it); passages run
+# before callouts: a stale passage gains a callout.
 FILTERS = [f"--lua-filter={TEMPLATES / name}"
-           for name in ("when-known.lua", "passages.lua", "callouts.lua", "crossref.lua", "tables.lua")]
+           for name in ("when-known.lua", "passages.lua", "callouts.lua", "fine-print.lua", "crossref.lua",
+                        "tables.lua")]
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
