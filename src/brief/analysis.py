@@ -218,10 +218,8 @@ def latest_status(records: pd.DataFrame, key: str, id_column: str) -> pd.DataFra
 def sticking_points(ctx: Context) -> pd.DataFrame:
     """Current sticking points in the view (raised or with a status since ``current_from``) with their latest
     status ("no record" if none), by track order then id."""
-    start = current_from(ctx)
-    records = ctx.facts("sticking_point_status")
-    points = ctx.facts("sticking_points")
-    current = _recorded_since(points, "point_id", start) | _recorded_since(records, "point_id", start)
+    records, points = ctx.facts("sticking_point_status"), ctx.facts("sticking_points")
+    current = _current_points(ctx, points, records)
     points = points[points["point_id"].isin(current)]
     latest = latest_status(records[records["point_id"].isin(current)], "point_id", "status_id")
     track_order = {t: i for i, t in enumerate(ctx.vocab["tracks"].ids())}
@@ -239,21 +237,25 @@ def quiet_sticking_points(ctx: Context) -> pd.DataFrame:
     """Sticking points in the view left out of :func:`sticking_points` because nothing about them is recorded
     since ``current_from``, and whose last status is not a settled one: the brief names them rather than
     drop them silently. Columns: title, status (or "no record"), date_label of the last record; latest first."""
-    start = current_from(ctx)
     records, points = ctx.facts("sticking_point_status"), ctx.facts("sticking_points")
-    current = _recorded_since(points, "point_id", start) | _recorded_since(records, "point_id", start)
-    points = points[~points["point_id"].isin(current)]
+    points = points[~points["point_id"].isin(_current_points(ctx, points, records))]
     last = (records[records["point_id"].isin(set(points["point_id"]))]
             .sort_values(["date_end", "date_start", "status_id"], kind="stable")
-            .drop_duplicates("point_id", keep="last").set_index("point_id"))
-    settled = set(ctx.vocab["statuses"].where("settled"))
-    rows = [{"title": p.title, "status": last.loc[p.point_id, "status"] if p.point_id in last.index else NO_RECORD,
-             "date_label": last.loc[p.point_id, "date_label"] if p.point_id in last.index else p.date_label,
-             "date_end": last.loc[p.point_id, "date_end"] if p.point_id in last.index else p.date_end}
-            for p in points.itertuples()]
-    quiet = pd.DataFrame(rows, columns=["title", "status", "date_label", "date_end"])
-    quiet = quiet[~quiet["status"].isin(settled)]
+            .drop_duplicates("point_id", keep="last").set_index("point_id").to_dict("index"))
+    columns = ["title", "status", "date_label", "date_end"]
+    rows = []
+    for point in points.to_dict("records"):
+        record = last.get(point["point_id"], point | {"status": NO_RECORD})  # never assessed: as raised
+        rows.append({"title": point["title"]} | {c: record[c] for c in columns[1:]})
+    quiet = pd.DataFrame(rows, columns=columns)
+    quiet = quiet[~quiet["status"].isin(set(ctx.vocab["statuses"].where("settled")))]
     return quiet.sort_values(["date_end", "title"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _current_points(ctx: Context, points: pd.DataFrame, records: pd.DataFrame) -> set[str]:
+    """Sticking points raised, or with a status recorded, since ``current_from``."""
+    start = current_from(ctx)
+    return _recorded_since(points, "point_id", start) | _recorded_since(records, "point_id", start)
 
 
 def _recorded_since(records: pd.DataFrame, key: str, start: dt.date) -> set[str]:

@@ -30,7 +30,7 @@ def sticking_points_table(ctx: Context) -> str:
     top = _top_level(ctx)
     rows, inferred = [], set()
     for p in points.itertuples():
-        status = "no status recorded" if p.status == analysis.NO_RECORD else statuses.label(p.status)
+        status = _status_words(statuses, p.status)
         raised = ", ".join(actors.short(a) for a in p.demanded_by) or "not stated"
         if p.coding_note and p.confidence != top:
             raised += " †"
@@ -43,6 +43,11 @@ def sticking_points_table(ctx: Context) -> str:
     return table(header, rows, caption) + note + _quiet_points_note(ctx)
 
 
+def _status_words(statuses, status: str) -> str:
+    """A sticking point's status as the reader sees it ("no status recorded" when none is)."""
+    return "no status recorded" if status == analysis.NO_RECORD else statuses.label(status)
+
+
 def _quiet_points_note(ctx: Context) -> str:
     """The open issues the table leaves out because nothing about them is recorded lately, named (the three
     last recorded) so that none drops out of the brief unsaid."""
@@ -50,10 +55,8 @@ def _quiet_points_note(ctx: Context) -> str:
     if quiet.empty:
         return ""
     statuses = ctx.vocab["statuses"]
-    def status(p) -> str:
-        return "no status recorded" if p.status == analysis.NO_RECORD else statuses.label(p.status).lower()
-
-    named = [f"{md_escape(in_sentence(p.title, ctx.names))} ({md_escape(status(p))}, {md_escape(p.date_label)})"
+    named = [f"{md_escape(in_sentence(p.title, ctx.names))} ({md_escape(_status_words(statuses, p.status).lower())}, "
+             f"{md_escape(p.date_label)})"
              for p in quiet.head(3).itertuples()]
     more = f"; and {len(quiet) - 3} more" if len(quiet) > 3 else ""
     its = "its" if len(quiet) == 1 else "their"
