@@ -60,28 +60,45 @@ def test_committed_without_outputs(name):
             f"notebooks/{name}.ipynb code cell {i}: clear the outputs before committing (Jupyter: Clear All Outputs)"
 
 
+def used_names(nb) -> set[str]:
+    """The names a notebook's code (not its parameters cell) reads."""
+    return {node.id for cell in code_cells(nb) if not is_parameters(cell)
+            for node in ast.walk(ast.parse(cell.source)) if isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_parameters_cell_is_the_one_declaration(name):
-    tagged = [c for c in read(name).cells if is_parameters(c)]
+    nb = read(name)
+    tagged = [c for c in nb.cells if is_parameters(c)]
     assert len(tagged) == 1, f"{name}: exactly one cell must be tagged 'parameters'"
-    assert tagged[0].source == params.parameters_cell(params.NOTEBOOK_PARAMETERS), \
-        f"{name}: the parameters cell differs from params.parameters_cell(NOTEBOOK_PARAMETERS): regenerate it"
+    assert tagged[0].source == params.parameters_cell(params.declared_parameters(used_names(nb))), \
+        f"{name}: the parameters cell differs from params.parameters_cell(declared_parameters(…)): regenerate it"
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_papermill_sees_exactly_the_declared_parameters(name):
     found = papermill.inspect_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"))
-    assert list(found) == list(params.NOTEBOOK_PARAMETERS)
+    assert list(found) == list(params.declared_parameters(used_names(read(name))))
     assert all(p["default"] == "None" and p["help"] for p in found.values()), found
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_declared_parameter_is_used_by_the_code(name):
-    used = {node.id for cell in code_cells(read(name)) if not is_parameters(cell)
-            for node in ast.walk(ast.parse(cell.source)) if isinstance(node, ast.Name)
-            and isinstance(node.ctx, ast.Load)}
-    unused = [p for p in params.NOTEBOOK_PARAMETERS if p not in used]
+    nb = read(name)
+    declared = list(papermill.inspect_notebook(str(ROOT / "notebooks" / f"{name}.ipynb")))
+    unused = [p for p in declared if p not in used_names(nb)]
     assert not unused, f"{name} declares {unused} but never uses them"
+
+
+def test_only_the_notebook_that_shows_the_provenance_declares_it():
+    """The build keys each executed notebook on the parameters it declares: a change of engine (the
+    provenance) must re-execute the colophon's notebook only."""
+    declaring = [name for name in NAMES if "provenance" in papermill.inspect_notebook(
+        str(ROOT / "notebooks" / f"{name}.ipynb"))]
+    colophon = [name for name in NAMES
+                if any(contract.cell_label(c.source) == "colophon" for c in code_cells(read(name)))]
+    assert declaring == colophon and len(colophon) == 1, (declaring, colophon)
 
 
 def test_labels_are_unique_across_the_notebooks():

@@ -18,24 +18,35 @@ from brief.render import quarto
 from brief.render.builtin import split_front_matter
 from brief.render.variables import template_variables
 
-from .helpers import copy_project, edition_outputs, run_brief
+from .helpers import copy_built, copy_project, edition_outputs, run_brief
 
 pytestmark = [pytest.mark.slow, pytest.mark.pdftools]
 
 EMPTY_VIEW = "2024-03-31"
 
 
+@pytest.fixture(scope="module")
+def empty_builtin(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("builtin") / "project")
+    run_brief(root, "build", "-p", f"as_of={EMPTY_VIEW}")
+    return root
+
+
 @pytest.fixture(scope="module", params=["builtin", pytest.param("quarto", marks=pytest.mark.quarto)])
 def empty_view(request, tmp_path_factory):
-    """(engine, project) with the brief of a view that knows no source built by that engine."""
-    if request.param == "quarto":
-        try:
-            quarto.quarto_binary()
-        except Exception as err:  # noqa: BLE001 - the reason is the skip message
-            pytest.skip(f"Quarto not installed: {err}")
-    root = copy_project(tmp_path_factory.mktemp(request.param) / "project")
-    run_brief(root, "build", "--engine", request.param, "-p", f"as_of={EMPTY_VIEW}")
-    return request.param, root
+    """(engine, project) with the brief of a view that knows no source built by that engine. The Quarto
+    build starts from a copy of the built-in one, as a user's second build would: it re-executes only the
+    notebook that names the renderer."""
+    built = request.getfixturevalue("empty_builtin")
+    if request.param == "builtin":
+        return "builtin", built
+    try:
+        quarto.quarto_binary()
+    except Exception as err:  # noqa: BLE001 - the reason is the skip message
+        pytest.skip(f"Quarto not installed: {err}")
+    root = copy_built(built, tmp_path_factory.mktemp("quarto") / "project")
+    run_brief(root, "build", "--engine", "quarto", "-p", f"as_of={EMPTY_VIEW}")
+    return "quarto", root
 
 
 def run(*args, **kwargs) -> subprocess.CompletedProcess:

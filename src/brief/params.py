@@ -9,7 +9,10 @@ defaults from the data — never from the clock — and checks values against th
 
 Besides the user's parameters, notebooks receive two context parameters from the build
 (:data:`CONTEXT_PARAMETERS`): the edition (title, previous edition, analyst judgments, trend
-overrides) and the provenance of the tools that make the outputs.
+overrides) and the provenance of the tools that make the outputs. A notebook declares every
+user parameter and only the context parameters its code uses (:func:`declared_parameters`):
+the build keys a notebook's cached result on what it declares, so a change of engine re-executes
+only the notebook that shows the provenance.
 """
 
 from __future__ import annotations
@@ -137,6 +140,12 @@ CONTEXT_PARAMETERS = (
     ContextParameter("provenance", "the engine and tool versions that make the outputs (for the colophon)"),
 )
 NOTEBOOK_PARAMETERS = NAMES + tuple(c.name for c in CONTEXT_PARAMETERS)
+
+
+def declared_parameters(used: set[str]) -> tuple[str, ...]:
+    """What the parameters cell of a notebook whose code reads the names ``used`` declares: every user
+    parameter (``nbout.setup`` resolves them all) and the context parameters among ``used``."""
+    return NAMES + tuple(c.name for c in CONTEXT_PARAMETERS if c.name in used)
 
 
 def check_forms(raw: dict) -> ParameterForms:

@@ -91,13 +91,16 @@ def prepare(project_root: Path, *, profiles: str, argv: list[str], cwd: Path) ->
     """Build the requested edition and fill ``_executed/``; return the published edition directory."""
     from . import manifest
     from .build import build
+    from .cache import CACHE_DIR
     from .render.builtin import split_front_matter
     from .render.quarto import provide_inputs
     from .render.variables import template_variables
+    from .render.vega import prefetch
 
     check_formats(argv)
     edition = edition_from_profiles(project_root, profiles)
     raw = params_from_quarto(argv, cwd)
+    prefetch(project_root / CACHE_DIR)  # _executed/ gets the Vega bundle the builds keep, not a new one
     result = build(project_root=project_root, params_raw=raw, edition=edition)
     record = manifest.read(result.directory) or {}
     front, _ = split_front_matter((project_root / "brief.qmd").read_text(encoding="utf-8"))
