@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import shlex
 import socket
 import subprocess
 import sys
@@ -58,14 +59,31 @@ def test_make_lab_writes_the_settings_where_jupyterlab_reads_them(tmp_path):
 
 
 def lab_command(port: int, token: str, state: Path) -> list[str]:
-    """`make lab`'s command and settings, plus a known token, a private settings/workspace folder (no state
-    from the user's own JupyterLab) and the app exposed to the page."""
-    return [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--notebook-dir=notebooks",
-            "--ServerApp.ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--allow-root", "--LabApp.expose_app_in_browser=True",
-            f"--LabApp.app_settings_dir={lab_settings(state / 'venv')}",
-            f"--LabApp.user_settings_dir={state / 'settings'}", f"--LabApp.workspaces_dir={state / 'workspaces'}"]
+    """`make lab`'s own command (as `make -n` prints it), plus a known token, a private settings/workspace
+    folder (no state from the user's own JupyterLab) and the app exposed to the page."""
+    venv = state / "venv"
+    settings = lab_settings(venv)
+    proc = subprocess.run(["make", "-s", "-n", "-C", str(ROOT), f"VENV={venv}", "-o", str(venv / ".installed"),
+                           "-o", str(settings / "overrides.d" / "brief.json"), "lab"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    command = shlex.split(proc.stdout.replace("\\\n", " "))
+    assert command[:2] == [str(venv / "bin" / "jupyter"), "lab"], command
+    return [str(Path(sys.executable).parent / "jupyter"), *command[1:], "--no-browser", f"--port={port}",
+            f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True",
+            f"--LabApp.app_settings_dir={settings}", f"--LabApp.user_settings_dir={state / 'settings'}",
+            f"--LabApp.workspaces_dir={state / 'workspaces'}"]
+
+
+def child_commands(pid: int) -> list[str]:
+    """The command lines of a process's children (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, ValueError):
+            continue  # gone meanwhile
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +111,7 @@ def lab(tmp_path_factory):
             proc.poll()
         if proc.returncode is not None:
             pytest.fail("jupyter lab did not start: " + log.read_text(errors="replace")[-1500:])
-        yield url, token, root
+        yield url, token, root, proc.pid
     finally:
         proc.terminate()
         try:
@@ -132,6 +150,11 @@ RUN_NOTEBOOK = """async (path) => {
 
 CLOSE_NOTEBOOK = """async () => {
   const panel = window.jupyterapp.shell.currentWidget;
+  // Like a user, close only once the kernel has answered JupyterLab's debugger (control messages are
+  // answered in order, so ours comes back after its); closing sooner logs "Could not restore the
+  // debugger state". A forked kernel is ready so soon that a notebook can finish running first.
+  await panel.sessionContext.session.kernel.requestDebug(
+    {type: 'request', seq: 1, command: 'debugInfo', arguments: {}}).done;
   await panel.sessionContext.shutdown();
   panel.dispose();
 }"""
@@ -140,7 +163,7 @@ CLOSE_NOTEBOOK = """async () => {
 def test_every_notebook_runs_in_jupyterlab_and_draws_its_charts(lab, artifacts):
     from playwright.sync_api import sync_playwright
 
-    url, token, root = lab
+    url, token, root, server = lab
     notebooks = sorted(p.name for p in (root / "notebooks").glob("*.ipynb"))
     assert len(notebooks) >= 5
     errors, offsite = [], []
@@ -156,6 +179,10 @@ def test_every_notebook_runs_in_jupyterlab_and_draws_its_charts(lab, artifacts):
             page.evaluate("window.jupyterapp.restored")
             for name in notebooks:
                 result = page.evaluate(RUN_NOTEBOOK, name)
+                # As in `brief build`, the kernel is forked from a warm parent, not started the ordinary way.
+                children = child_commands(server)
+                assert not [c for c in children if "ipykernel_launcher" in c], (name, children)
+                assert [c for c in children if "brief.forkserver" in c], (name, children)
                 page.screenshot(path=str(artifacts / f"lab-{Path(name).stem}.png"))
                 check_run(name, result)
                 page.evaluate(CLOSE_NOTEBOOK)

@@ -241,8 +241,9 @@ class ForkedProvisioner(LocalProvisioner):
                                or tuple(cmd[1:3]) != LAUNCHER):
             reason = f"the python3 kernelspec runs {' '.join(cmd[:3])}, not this interpreter's ipykernel"
         if reason is None:
-            try:
-                process = server().launch(cmd, kwargs.get("env") or os.environ, kwargs.get("cwd") or os.getcwd())
+            env, cwd = kwargs.get("env") or os.environ, kwargs.get("cwd") or os.getcwd()
+            try:  # in a thread: a JupyterLab server keeps serving while the warm parent imports
+                process = await asyncio.get_running_loop().run_in_executor(None, lambda: server().launch(cmd, env, cwd))
             except (OSError, ValueError) as err:
                 reason = f"the warm kernel parent failed: {err}"
         if reason is not None:
