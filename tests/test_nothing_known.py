@@ -45,7 +45,8 @@ def empty_view(request, tmp_path_factory):
     except Exception as err:  # noqa: BLE001 - the reason is the skip message
         pytest.skip(f"Quarto not installed: {err}")
     root = copy_built(built, tmp_path_factory.mktemp("quarto") / "project")
-    run_brief(root, "build", "--engine", "quarto", "-p", f"as_of={EMPTY_VIEW}")
+    proc = run_brief(root, "build", "--engine", "quarto", "-p", f"as_of={EMPTY_VIEW}")
+    assert re.findall(r"notebook (\w+): running", proc.stderr) == ["reference"], proc.stderr
     return "quarto", root
 
 
