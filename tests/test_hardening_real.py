@@ -42,7 +42,7 @@ def test_a_notebook_over_its_time_limit_is_stopped_with_one_line(tmp_path):
     root = sleeping_project(tmp_path / "project")
     before = reports_digest(root)
     started = time.monotonic()
-    proc = run_brief(root, "build", "--to", "html", "--timeout", "5", check=False)
+    proc = run_brief(root, "build", "--to", "pdf", "--timeout", "5", check=False)
     assert proc.returncode == 1 and time.monotonic() - started < 100
     error = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     assert error == ["error: notebook notebooks/alpha.ipynb did not finish within 5 s (the notebook as far as it "
@@ -56,7 +56,7 @@ def test_a_notebook_over_its_time_limit_is_stopped_with_one_line(tmp_path):
 def test_ctrl_c_stops_the_kernels_at_once_and_publishes_nothing(tmp_path):
     root = sleeping_project(tmp_path / "project")
     before = reports_digest(root)
-    proc = subprocess.Popen([sys.executable, "-m", "brief.cli", "build", "--to", "html"], cwd=root, text=True,
+    proc = subprocess.Popen([sys.executable, "-m", "brief.cli", "build", "--to", "pdf"], cwd=root, text=True,
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     for line in proc.stderr:
