@@ -114,6 +114,40 @@ def reports_digest(root: Path) -> dict[str, str]:
             if not k.startswith(".") and not k.startswith("_failed/") and "/." not in k}
 
 
+# --------------------------------------------------------------------------- processes (Linux /proc)
+
+
+def process_parents() -> dict[int, int]:
+    """Every running process's parent, read now; a process that ends meanwhile is left out."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return parents
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid``: its children, theirs, and so on."""
+    parents = process_parents()
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        children = [p for p, parent in parents.items() if parent == current]
+        found.update(children)
+        todo += children
+    return found
+
+
+def command_line(pid: int) -> str:
+    """A process's command line, words joined by spaces ('' once it has ended)."""
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 # --------------------------------------------------------------------------- CSV edits
 
 

@@ -17,6 +17,8 @@ import pytest
 from brief import forkserver
 from brief.execute import NotebookSpec, execute
 
+from .helpers import descendants
+
 pytestmark = pytest.mark.slow
 
 # What a kernel holds before the notebook's own code runs (the first cell after the parameters).
@@ -229,22 +231,6 @@ def test_a_forked_kernel_writes_the_same_notebook_as_an_ordinary_one(project, fr
         outputs[mode] = project / f"{mode}.ipynb"
         execute(spec, outputs[mode], {}, project, failed_copy=project / "_failed" / f"{mode}.ipynb")
     assert outputs["forked"].read_bytes() == outputs["ordinary"].read_bytes()
-
-
-def descendants(pid: int) -> set[int]:
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-    found, todo = set(), [pid]
-    while todo:
-        current = todo.pop()
-        children = [p for p, parent in parents.items() if parent == current]
-        found.update(children)
-        todo += children
-    return found
 
 
 def test_ctrl_c_during_a_build_stops_the_forked_kernels_at_once(project):

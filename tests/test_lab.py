@@ -26,7 +26,7 @@ import pytest
 from brief.contract import cell_label
 
 from .browser import ARGS, CHROMIUM
-from .helpers import ROOT, copy_project
+from .helpers import ROOT, command_line, copy_project, process_parents
 
 pytestmark = [pytest.mark.jupyterlab, pytest.mark.browser, pytest.mark.slow]
 
@@ -72,18 +72,6 @@ def lab_command(port: int, token: str, state: Path) -> list[str]:
             f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True",
             f"--LabApp.app_settings_dir={settings}", f"--LabApp.user_settings_dir={state / 'settings'}",
             f"--LabApp.workspaces_dir={state / 'workspaces'}"]
-
-
-def child_commands(pid: int) -> list[str]:
-    """The command lines of a process's children (Linux /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-        except (OSError, ValueError):
-            continue  # gone meanwhile
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +168,7 @@ def test_every_notebook_runs_in_jupyterlab_and_draws_its_charts(lab, artifacts):
             for name in notebooks:
                 result = page.evaluate(RUN_NOTEBOOK, name)
                 # As in `brief build`, the kernel is forked from a warm parent, not started the ordinary way.
-                children = child_commands(server)
+                children = [command_line(p) for p, parent in process_parents().items() if parent == server]
                 assert not [c for c in children if "ipykernel_launcher" in c], (name, children)
                 assert [c for c in children if "brief.forkserver" in c], (name, children)
                 page.screenshot(path=str(artifacts / f"lab-{Path(name).stem}.png"))
