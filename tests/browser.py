@@ -16,55 +16,73 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 
 
-@contextmanager
-def open_page(html: Path, *, width: int = 1280, height: int = 900):
-    """Yield (page, log): log collects console errors, page errors and non-file network requests."""
+_shared: tuple | None = None  # (playwright, browser) while a test module uses them
+
+
+def shared_browser():
+    """The one Chromium of the current test module, started on first use (a launch costs about a
+    CPU-second); conftest closes it after the module's last test. Each page gets a fresh browser
+    context, so no cookies, storage or cache carry from one test to the next."""
+    global _shared
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    if _shared is None:
+        from playwright.sync_api import sync_playwright
 
-    log = {"errors": [], "requests": [], "dialogs": []}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        playwright = sync_playwright().start()
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: log["errors"].append(str(e)))
-            page.on("request", lambda r: log["requests"].append(r.url)
-                    if not r.url.startswith(("file:", "data:", "blob:", "about:")) else None)
-            page.on("dialog", lambda d: (log["dialogs"].append(d.message), d.dismiss()))
-            page.goto(html.resolve().as_uri())
-            page.wait_for_load_state("load")
-            page.wait_for_function("document.querySelectorAll('.brief-chart').length > 0 && "
-                                   "[...document.querySelectorAll('.brief-chart')]"
-                                   ".every(c => c.querySelector('svg, canvas'))", timeout=20000)
-            yield page, log
-        finally:
+            _shared = (playwright, playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS))
+        except BaseException:
+            playwright.stop()
+            raise
+    return _shared[1]
+
+
+def close_shared_browser() -> None:
+    global _shared
+    if _shared is not None:
+        (playwright, browser), _shared = _shared, None
+        try:
             browser.close()
+        finally:
+            playwright.stop()
+
+
+@contextmanager
+def _page(html: Path, drawn: str, **context):
+    """(page, log) for ``html`` opened from disk in a fresh context once ``drawn`` (JavaScript) holds; log
+    collects console errors, page errors, dialogs and non-file network requests."""
+    log = {"errors": [], "requests": [], "dialogs": []}
+    browsing = shared_browser().new_context(**context)
+    try:
+        page = browsing.new_page()
+        page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: log["errors"].append(str(e)))
+        page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:"))
+                else log["requests"].append(r.url))
+        page.on("dialog", lambda d: (log["dialogs"].append(d.message), d.dismiss()))
+        page.goto(html.resolve().as_uri())
+        page.wait_for_load_state("load")
+        page.wait_for_function(drawn, timeout=20000)
+        yield page, log
+    finally:
+        browsing.close()
+
+
+@contextmanager
+def open_page(html: Path, *, width: int = 1280, height: int = 900):
+    """Yield (page, log) once the page has charts and every one is drawn."""
+    with _page(html, "document.querySelectorAll('.brief-chart').length > 0 && "
+                     "[...document.querySelectorAll('.brief-chart')].every(c => c.querySelector('svg, canvas'))",
+               viewport={"width": width, "height": height}) as opened:
+        yield opened
 
 
 @contextmanager
 def browser_page(html, **context):
-    """(page, log) for ``html`` opened from disk once every chart has drawn; ``context``: playwright's browser
-    context options (e.g. PHONE); log as in open_page."""
-    if not shutil.which("chromium"):
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    log = {"errors": [], "requests": []}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_context(**context).new_page()
-            page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: log["errors"].append(str(e)))
-            page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:"))
-                    else log["requests"].append(r.url))
-            page.goto(html.resolve().as_uri())
-            page.wait_for_load_state("load")
-            page.wait_for_function("[...document.querySelectorAll('.brief-chart')].every(c => c.querySelector('svg'))",
-                                   timeout=20000)
-            yield page, log
-        finally:
-            browser.close()
+    """(page, log) for ``html`` once every chart (if any) has drawn; ``context``: playwright's browser
+    context options (e.g. PHONE). The page must log no error and request nothing off the machine."""
+    with _page(html, "[...document.querySelectorAll('.brief-chart')].every(c => c.querySelector('svg'))",
+               **context) as (page, log):
+        yield page, log
     assert log["errors"] == [] and log["requests"] == [], log

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from .browser import close_shared_browser
 from .helpers import ROOT, Build, copy_project, run_brief
 
 
@@ -31,6 +32,13 @@ def pytest_runtest_makereport(item, call):
             and _REQUIRED_IN_CI & {m.name for m in item.iter_markers()}):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where Chromium/poppler/qpdf must be installed: {report.longrepr}"
+
+
+def pytest_runtest_teardown(item, nextitem):
+    """A module's browser tests share one Chromium (tests/browser.py); it is closed after the module's last
+    test, so no browser is left running while other modules run their kernels."""
+    if nextitem is None or nextitem.module is not item.module:
+        close_shared_browser()
 
 
 # The real builds the suite shares (each costs tens of CPU-seconds: real kernels, pandoc, Typst).

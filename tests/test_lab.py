@@ -25,7 +25,7 @@ import pytest
 
 from brief.contract import cell_label
 
-from .browser import ARGS, CHROMIUM
+from .browser import CHROMIUM, shared_browser
 from .helpers import ROOT, command_line, copy_project, process_parents
 
 pytestmark = [pytest.mark.jupyterlab, pytest.mark.browser, pytest.mark.slow]
@@ -149,35 +149,32 @@ CLOSE_NOTEBOOK = """async () => {
 
 
 def test_every_notebook_runs_in_jupyterlab_and_draws_its_charts(lab, artifacts):
-    from playwright.sync_api import sync_playwright
-
     url, token, root, server = lab
     notebooks = sorted(p.name for p in (root / "notebooks").glob("*.ipynb"))
     assert len(notebooks) >= 5
     errors, offsite = [], []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda err: errors.append(str(err)))
-            page.on("request", lambda r: None if LOCAL.match(r.url) else offsite.append(r.url))
-            page.goto(f"{url}/lab?token={token}")
-            page.wait_for_function("window.jupyterapp && window.jupyterapp.started", timeout=120000)
-            page.evaluate("window.jupyterapp.restored")
-            for name in notebooks:
-                result = page.evaluate(RUN_NOTEBOOK, name)
-                # As in `brief build`, the kernel is forked from a warm parent, not started the ordinary way.
-                children = [command_line(p) for p, parent in process_parents().items() if parent == server]
-                assert not [c for c in children if "ipykernel_launcher" in c], (name, children)
-                assert [c for c in children if "brief.forkserver" in c], (name, children)
-                page.screenshot(path=str(artifacts / f"lab-{Path(name).stem}.png"))
-                check_run(name, result)
-                page.evaluate(CLOSE_NOTEBOOK)
-            # JupyterLab asks at start-up unless the settings say never (shown within seconds, long gone by now).
-            assert page.get_by_text("official Jupyter news").count() == 0, "JupyterLab asks about news"
-        finally:
-            browser.close()
+    browsing = shared_browser().new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = browsing.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        page.on("request", lambda r: None if LOCAL.match(r.url) else offsite.append(r.url))
+        page.goto(f"{url}/lab?token={token}")
+        page.wait_for_function("window.jupyterapp && window.jupyterapp.started", timeout=120000)
+        page.evaluate("window.jupyterapp.restored")
+        for name in notebooks:
+            result = page.evaluate(RUN_NOTEBOOK, name)
+            # As in `brief build`, the kernel is forked from a warm parent, not started the ordinary way.
+            children = [command_line(p) for p, parent in process_parents().items() if parent == server]
+            assert not [c for c in children if "ipykernel_launcher" in c], (name, children)
+            assert [c for c in children if "brief.forkserver" in c], (name, children)
+            page.screenshot(path=str(artifacts / f"lab-{Path(name).stem}.png"))
+            check_run(name, result)
+            page.evaluate(CLOSE_NOTEBOOK)
+        # JupyterLab asks at start-up unless the settings say never (shown within seconds, long gone by now).
+        assert page.get_by_text("official Jupyter news").count() == 0, "JupyterLab asks about news"
+    finally:
+        browsing.close()
     assert errors == [], errors
     assert offsite == [], offsite
 
