@@ -7,6 +7,7 @@ import atexit
 import csv
 import functools
 import hashlib
+import io
 import json
 import shutil
 import subprocess
@@ -19,8 +20,10 @@ from typing import NamedTuple
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from brief.build import build
 from brief.cache import CACHE_DIR
 from brief.exceptions import NotebookError
+from brief.progress import Progress
 from brief.project import copy_inputs
 from brief.render import vega
 
@@ -316,3 +319,13 @@ class FakeRenderer:
             produced[fmt].write_text(f"{fmt} {engine} {digest.hexdigest()} {json.dumps(metadata, sort_keys=True)}\n",
                                      encoding="utf-8")
         return produced
+
+
+def build_with_fakes(root: Path, executor=None, renderer=None, log=None, **kwargs):
+    """`build()` in this process with the fake executor and renderer (or the ones given), its progress lines
+    written to ``log``: (result, executor, renderer)."""
+    executor = executor or FakeExecutor()
+    renderer = renderer or FakeRenderer()
+    result = build(project_root=root, executor=executor, renderer=renderer,
+                   progress=Progress(log if log is not None else io.StringIO(), live=False), **kwargs)
+    return result, executor, renderer

@@ -18,11 +18,19 @@ import pytest
 
 from brief import build as build_module
 from brief import publish
-from brief.build import build
 from brief.exceptions import BriefError, DataError, NotebookError, ParameterError
 from brief.progress import Progress
 
-from .helpers import NOTEBOOKS, FakeExecutor, FakeRenderer, make_tiny_project, reports_digest, set_cell, tree_digest
+from .helpers import (
+    NOTEBOOKS,
+    FakeExecutor,
+    FakeRenderer,
+    build_with_fakes,
+    make_tiny_project,
+    reports_digest,
+    set_cell,
+    tree_digest,
+)
 
 ALL = set(NOTEBOOKS)
 EDITION = "2024-06-30"  # the default as_of: the end of the latest fact (an event of June 2024)
@@ -52,20 +60,12 @@ def tiny(tmp_path, monkeypatch):
     return root
 
 
-def run(root, executor=None, renderer=None, log=None, **kwargs):
-    executor = executor or FakeExecutor()
-    renderer = renderer or FakeRenderer()
-    result = build(project_root=root, executor=executor, renderer=renderer,
-                   progress=Progress(log or Lines(), live=False), **kwargs)
-    return result, executor, renderer
-
-
 def record(root, name=EDITION) -> dict:
     return json.loads((root / "reports" / name / "manifest.json").read_text(encoding="utf-8"))
 
 
 def test_first_build_executes_renders_and_records_everything(tiny):
-    result, executor, renderer = run(tiny)
+    result, executor, renderer = build_with_fakes(tiny)
     assert set(executor.calls) == ALL and renderer.calls == [("pdf", "html")]
     assert result.edition == EDITION and result.rendered == ("pdf", "html")
     manifest = record(tiny)
@@ -80,70 +80,70 @@ def test_first_build_executes_renders_and_records_everything(tiny):
 
 
 def test_noop_build_touches_nothing_and_runs_nothing(tiny):
-    run(tiny)
+    build_with_fakes(tiny)
     before = tree_digest(tiny / "reports")
-    result, executor, renderer = run(tiny)
+    result, executor, renderer = build_with_fakes(tiny)
     assert executor.calls == [] and renderer.calls == []
     assert result.notebooks == {n: "cached" for n in sorted(ALL)}
     assert tree_digest(tiny / "reports") == before  # the manifest is not rewritten
 
 
 def test_editing_a_table_re_executes_exactly_its_readers(tiny):
-    run(tiny)
+    build_with_fakes(tiny)
     set_cell(tiny, "events", 3, "kind", "meeting")
-    _, executor, renderer = run(tiny)
+    _, executor, renderer = build_with_fakes(tiny)
     assert set(executor.calls) == {n for n, (_, reads) in NOTEBOOKS.items() if "events" in reads}
     assert renderer.calls == [("pdf", "html")]
     assert record(tiny)["notebooks"]["beta"] == "cached"
 
 
 def test_a_parameter_re_executes_only_the_notebooks_that_declare_it(tiny):
-    run(tiny)
-    _, executor, _ = run(tiny, params_raw={"period": "month"})
+    build_with_fakes(tiny)
+    _, executor, _ = build_with_fakes(tiny, params_raw={"period": "month"})
     assert executor.calls == ["beta"]
 
 
 def test_force_executes_and_renders_everything(tiny):
-    run(tiny)
-    _, executor, renderer = run(tiny, force=True)
+    build_with_fakes(tiny)
+    _, executor, renderer = build_with_fakes(tiny, force=True)
     assert set(executor.calls) == ALL and renderer.calls == [("pdf", "html")]
 
 
 def test_a_seed_edit_is_an_input_no_false_up_to_date(tiny):
-    run(tiny)
+    build_with_fakes(tiny)
     (tiny / "seeds" / "a.txt").write_text("Something else entirely.", encoding="utf-8")
     with pytest.raises(DataError, match="quote not found in seeds/a.txt"):
-        run(tiny)
+        build_with_fakes(tiny)
 
 
 def test_to_html_keeps_the_published_pdf_and_renders_only_what_changed(tiny):
-    run(tiny)
+    build_with_fakes(tiny)
     pdf = tiny / "reports" / EDITION / f"armenia-azerbaijan-brief-{EDITION}.pdf"
     old_pdf = pdf.read_bytes()
-    _, _, renderer = run(tiny, formats=("html",), params_raw={"period": "month"})
+    _, _, renderer = build_with_fakes(tiny, formats=("html",), params_raw={"period": "month"})
     assert renderer.calls == [("html",)]
     assert pdf.read_bytes() == old_pdf  # kept, not deleted
     manifest = record(tiny)
     assert manifest["kept"] == ["pdf"] and manifest["formats"] == ["html"]
     assert f"armenia-azerbaijan-brief-{EDITION}.pdf" in manifest["outputs"]
-    _, _, renderer = run(tiny, params_raw={"period": "month"})  # both formats: only the stale PDF renders
+    _, _, renderer = build_with_fakes(tiny, params_raw={"period": "month"})  # both formats: only the stale PDF renders
     assert renderer.calls == [("pdf",)]
-    _, _, renderer = run(tiny, formats=("pdf",))  # back to quarterly: the PDF changes, the HTML is kept
+    _, _, renderer = build_with_fakes(tiny, formats=("pdf",))  # back to quarterly: the PDF changes, the HTML is kept
     assert renderer.calls == [("pdf",)]
 
 
 def test_a_failing_notebook_publishes_nothing_and_leaves_no_staging(tiny):
-    run(tiny)
+    build_with_fakes(tiny)
     before = reports_digest(tiny)
     set_cell(tiny, "events", 3, "kind", "meeting")
     with pytest.raises(NotebookError, match="gamma.ipynb failed"):
-        run(tiny, executor=FakeExecutor(fail=("gamma",)))
+        build_with_fakes(tiny, executor=FakeExecutor(fail=("gamma",)))
     assert reports_digest(tiny) == before
     assert not [p for p in (tiny / "reports").iterdir() if p.name.startswith(".staging")]
 
 
 def test_interrupt_publishes_nothing(tiny, monkeypatch):
-    run(tiny)
+    build_with_fakes(tiny)
     before = reports_digest(tiny)
     set_cell(tiny, "events", 3, "kind", "meeting")
     stopped = []
@@ -157,7 +157,7 @@ def test_interrupt_publishes_nothing(tiny, monkeypatch):
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with pytest.raises(KeyboardInterrupt):
-            run(tiny, executor=FakeExecutor(before=ctrl_c))
+            build_with_fakes(tiny, executor=FakeExecutor(before=ctrl_c))
     finally:
         signal.signal(signal.SIGINT, previous)
     time.sleep(1.5)  # the notebook still running winds down; meanwhile its kernels are stopped again and again
@@ -168,7 +168,7 @@ def test_interrupt_publishes_nothing(tiny, monkeypatch):
 
 @pytest.mark.parametrize("damage", ["truncate", "swap", "edit"])
 def test_a_damaged_cache_entry_is_discarded_and_rebuilt(tiny, damage):
-    run(tiny)
+    build_with_fakes(tiny)
     entries = sorted((tiny / ".brief-cache" / "notebooks").glob("*.ipynb"))
     alpha = next(p for p in entries if p.name.startswith("alpha-"))
     beta = next(p for p in entries if p.name.startswith("beta-"))
@@ -180,7 +180,7 @@ def test_a_damaged_cache_entry_is_discarded_and_rebuilt(tiny, damage):
         alpha.write_bytes(alpha.read_bytes().replace(b"Notebook alpha", b"NOTEBOOK ALPHA"))
     shutil.rmtree(tiny / "reports" / EDITION)
     log = Lines()
-    _, executor, _ = run(tiny, log=log)
+    _, executor, _ = build_with_fakes(tiny, log=log)
     assert executor.calls == ["alpha"]
     assert "cache: discarded a damaged entry for alpha" in str(log)
     published = (tiny / "reports" / EDITION / "notebooks" / "alpha.ipynb").read_bytes()
@@ -189,7 +189,7 @@ def test_a_damaged_cache_entry_is_discarded_and_rebuilt(tiny, damage):
 
 @pytest.mark.parametrize("stamp", ["empty", "wrong"])
 def test_a_touched_validation_stamp_does_not_let_bad_data_through(tiny, stamp):
-    run(tiny)
+    build_with_fakes(tiny)
     set_cell(tiny, "events", 2, "kind", "summit")  # not in the enum
     from brief.cache import ValidationStamp
     from brief.project import input_files
@@ -199,16 +199,16 @@ def test_a_touched_validation_stamp_does_not_let_bad_data_through(tiny, stamp):
     forged.path.parent.mkdir(parents=True, exist_ok=True)
     forged.path.write_text("" if stamp == "empty" else "0" * 64, encoding="ascii")
     with pytest.raises(DataError, match="unknown value 'summit'"):
-        run(tiny)
+        build_with_fakes(tiny)
 
 
 def test_up_to_date_is_decided_under_the_lock_from_that_editions_manifest(tiny):
-    run(tiny)
+    build_with_fakes(tiny)
     lock = publish.EditionLock(tiny / "reports", EDITION, lambda text: None)
     lock.__enter__()
     log = Lines()
     outcome = {}
-    waiting = threading.Thread(target=lambda: outcome.update(result=run(tiny, log=log)))
+    waiting = threading.Thread(target=lambda: outcome.update(result=build_with_fakes(tiny, log=log)))
     waiting.start()
     deadline = time.monotonic() + 10
     while "waiting for it" not in str(log) and time.monotonic() < deadline:
@@ -228,7 +228,7 @@ def test_up_to_date_is_decided_under_the_lock_from_that_editions_manifest(tiny):
 def test_concurrent_builds_of_one_edition_both_succeed_one_after_the_other(tiny):
     logs = [Lines(), Lines()]
     slow = FakeExecutor(before=lambda spec: time.sleep(0.05))
-    threads = [threading.Thread(target=run, args=(tiny, slow), kwargs={"log": log}) for log in logs]
+    threads = [threading.Thread(target=build_with_fakes, args=(tiny, slow), kwargs={"log": log}) for log in logs]
     for t in threads:
         t.start()
     for t in threads:
@@ -239,10 +239,10 @@ def test_concurrent_builds_of_one_edition_both_succeed_one_after_the_other(tiny)
 
 
 def test_a_copy_of_an_edition_never_answers_for_it(tiny):
-    run(tiny)
+    build_with_fakes(tiny)
     shutil.copytree(tiny / "reports" / EDITION, tiny / "reports" / f"{EDITION}_prev")
     shutil.rmtree(tiny / "reports" / EDITION)
-    result, executor, _ = run(tiny)
+    result, executor, _ = build_with_fakes(tiny)
     assert result.directory == tiny / "reports" / EDITION and executor.calls == []  # from the cache
     assert (tiny / "reports" / "latest.txt").read_text() == EDITION + "\n"
 
@@ -263,35 +263,35 @@ def test_a_symlinked_or_foreign_edition_folder_is_refused_before_building(tiny, 
     before, outside_before = tree_digest(tiny / "reports"), tree_digest(outside)
     executor = FakeExecutor()
     with pytest.raises(BriefError, match="symbolic link|not an edition published by brief"):
-        run(tiny, executor=executor)
+        build_with_fakes(tiny, executor=executor)
     assert executor.calls == []
     assert tree_digest(tiny / "reports") == before and tree_digest(outside) == outside_before
 
 
 def test_a_read_only_edition_folder_is_replaced_without_an_error_after_publishing(tiny):
-    run(tiny)
+    build_with_fakes(tiny)
     edition = tiny / "reports" / EDITION
     for path in [edition / "notebooks", edition]:
         path.chmod(0o555)
     set_cell(tiny, "events", 3, "kind", "meeting")
-    run(tiny)  # no exception
+    build_with_fakes(tiny)  # no exception
     assert not [p for p in (tiny / "reports").iterdir() if p.name.startswith((".staging", ".old"))]
     assert record(tiny)["notebooks"]["alpha"] == "executed"
 
 
 def test_leftovers_of_killed_builds_are_removed_even_by_an_up_to_date_build(tiny):
-    run(tiny)
+    build_with_fakes(tiny)
     left = tiny / "reports" / f".staging-{EDITION}-killed"
     (left / "notebooks").mkdir(parents=True)
     (left / "notebooks").chmod(0o555)
-    run(tiny)
+    build_with_fakes(tiny)
     assert not left.exists()
 
 
 def test_published_files_are_readable_by_others_under_the_umask(tiny):
     old = os.umask(0o022)
     try:
-        run(tiny)
+        build_with_fakes(tiny)
     finally:
         os.umask(old)
     reports = tiny / "reports"
@@ -310,12 +310,12 @@ def test_latest_txt_that_cannot_be_written_is_a_note_not_a_failure(tiny, monkeyp
     real = publish.atomic_write
     monkeypatch.setattr(build_module, "atomic_write", refuse)
     log = Lines()
-    result, _, _ = run(tiny, log=log)
+    result, _, _ = build_with_fakes(tiny, log=log)
     assert result.directory.is_dir() and "note: could not update reports/latest.txt" in str(log)
 
 
 def test_timeout_reaches_the_executor_and_bad_options_are_refused_before_anything_runs(tiny):
-    _, executor, _ = run(tiny, timeout=12.5)
+    _, executor, _ = build_with_fakes(tiny, timeout=12.5)
     assert set(executor.timeouts) == {12.5}
     for kwargs, message in [({"jobs": 0}, "--jobs 0 is not a positive number"),
                             ({"timeout": 0}, "--timeout 0 is not a positive"),
@@ -325,7 +325,7 @@ def test_timeout_reaches_the_executor_and_bad_options_are_refused_before_anythin
                             ({"edition": "2024-05", "since_edition": "../x"}, "not a valid edition name")]:
         executor = FakeExecutor()
         with pytest.raises(ParameterError if "edition" not in str(kwargs) else BriefError, match=message):
-            run(tiny, executor=executor, **kwargs)
+            build_with_fakes(tiny, executor=executor, **kwargs)
         assert executor.calls == []
 
 
@@ -347,7 +347,7 @@ def test_verify_rebuilds_cleanly_and_names_each_tampered_output(tiny, monkeypatc
     monkeypatch.setattr("brief.execute.execute", FakeExecutor())
     monkeypatch.setattr("brief.render.render_brief", FakeRenderer())
     monkeypatch.setattr("brief.forkserver.prestart", lambda: None)  # no warm parent for the fake executor
-    run(tiny)
+    build_with_fakes(tiny)
     ok = CliRunner().invoke(main, ["verify"])
     assert ok.exit_code == 0 and "verified" in ok.stdout
     html = tiny / "reports" / EDITION / f"armenia-azerbaijan-brief-{EDITION}.html"
@@ -365,7 +365,7 @@ def fake_build_process(root, *args, **kwargs):
 
 @pytest.mark.slow  # seconds: edit loops (make test-fast) leave it to make test
 def test_sigkill_during_render_leaves_the_previous_edition_intact_and_the_next_build_recovers(tiny):
-    run(tiny)
+    build_with_fakes(tiny)
     before = reports_digest(tiny)
     set_cell(tiny, "events", 3, "kind", "meeting")
     proc = fake_build_process(tiny, "--render-seconds", "30")
@@ -378,6 +378,6 @@ def test_sigkill_during_render_leaves_the_previous_edition_intact_and_the_next_b
     assert proc.returncode == -signal.SIGKILL
     assert reports_digest(tiny) == before
     assert list((tiny / "reports").glob(".staging-*"))  # what the killed build left
-    _, _, renderer = run(tiny)  # the next build recovers and cleans up
+    _, _, renderer = build_with_fakes(tiny)  # the next build recovers and cleans up
     assert renderer.calls == [("pdf", "html")]
     assert not list((tiny / "reports").glob(".staging-*"))

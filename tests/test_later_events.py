@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import shutil
 import subprocess
 
 import pytest
 
-from .helpers import ROOT, FakeExecutor, FakeRenderer, copy_built, run_brief
+from .helpers import ROOT, build_with_fakes, copy_built, run_brief
 
 pytestmark = pytest.mark.slow
 
@@ -193,15 +192,10 @@ def test_an_edition_before_the_new_source_neither_cites_nor_knows_it(later, tmp_
 def test_a_one_table_edit_reexecutes_only_the_notebooks_that_read_it(later, tmp_path, monkeypatch):
     """The real notebooks' declared reads decide what runs again (the executor is the tests' fake: which
     notebooks it is asked to run is the point; test_notebooks checks the reads match the code)."""
-    from brief.build import build
-    from brief.progress import Progress
-
     root = copy_built(later[0], tmp_path / "project")
     append(root, "events", [PUBLICATION])
     monkeypatch.setattr("brief.forkserver.prestart", lambda: None)  # no warm kernel parent for the fake
-    executor = FakeExecutor()
-    with open(os.devnull, "w") as quiet:
-        build(project_root=root, executor=executor, renderer=FakeRenderer(), progress=Progress(quiet, live=False))
+    _, executor, _ = build_with_fakes(root)
     readers = {p.stem for p in (root / "notebooks").glob("*.ipynb")
                if "events" in json.loads(p.read_text(encoding="utf-8"))["metadata"]["brief"]["reads"]}
     assert set(executor.calls) == readers and readers != set(manifest(root, "2025-06-30")["notebooks"])

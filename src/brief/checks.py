@@ -60,7 +60,7 @@ def check(function: Callable[[CheckContext], list[Problem]]):
 
 
 def schema_problems(tables: dict[str, Table], descriptor: Descriptor) -> list[Problem]:
-    """Run frictionless on the parsed cells and translate its errors into Problems."""
+    """Run frictionless on the parsed cells and translate its errors into Problems; then the foreign keys."""
     from frictionless import Package  # imported lazily: it is slow to import
 
     resources = []

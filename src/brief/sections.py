@@ -51,7 +51,7 @@ def cite(ctx: Context, source_ids) -> str:
 
 
 def describe_fact(ctx: Context, fact_id: str) -> tuple[str, str, str]:
-    """(words, source id): a fact as a reader recognises it — a figure, a status, an event's title."""
+    """(words, date label, source id): a fact as a reader recognises it — a figure, a status, an event's title."""
     fact = ctx.index.facts[fact_id]
     key = next(r for r in ctx.ds.descriptor["resources"] if r["name"] == fact.table)["schema"]["primaryKey"][0]
     frame = ctx.ds[fact.table]

@@ -19,6 +19,7 @@ from ..context import Context
 from . import strip
 from .common import (
     AXIS_HEIGHT,
+    PX,
     Figure,
     TimeScale,
     both,
@@ -37,7 +38,6 @@ from .common import (
 from .text import LINE_HEIGHT
 
 NO_MEDIATOR_LABEL = "no mediator named"
-PX = {"scale": None, "axis": None}
 
 
 def meeting_rows(ctx: Context, meetings: pd.DataFrame) -> pd.DataFrame:

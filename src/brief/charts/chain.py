@@ -21,13 +21,12 @@ from ..dates import short_day
 from ..sections import and_list
 from ..text import number_words
 from . import chain_layout
-from .common import Figure, both, finish, no_data, plot_width, source_names
+from .common import PX, Figure, both, finish, no_data, plot_width, source_names
 from .text import LINE_HEIGHT, wrap
 
 DASHES = {"solid": [1, 0], "dashed": [7, 4], "dotted": [2, 3]}
 SETTLED_FILL = "#E8E8E8"
 ARROWS = {"down": ("triangle-down", 0, -4), "right": ("triangle-right", -4, 0), "left": ("triangle-left", 4, 0)}
-PX = {"scale": None, "axis": None}
 
 
 def kinds(ctx: Context) -> chain_layout.Kinds:
@@ -155,9 +154,9 @@ def _layout(ctx: Context, graph, nodes: pd.DataFrame, title: str, note: str, alt
     return finish(alt.vconcat(chart, key, spacing=16), title, note, alt_text, width)
 
 
-def title(ctx: Context, graph) -> str:
+def title(ctx: Context, graph, nodes: pd.DataFrame) -> str:
     """What the first unsettled main step waits on, by kind of condition (the relations' group
-    labels), and which main steps wait on it in turn."""
+    labels), and which main steps wait on it in turn (``graph`` and ``nodes``: the chain's, as drawn)."""
     wait = analysis.chain_waiting_on(ctx)
     if wait is None:
         return f"Every main step of the chain is settled as of {short_day(ctx.as_of)}"
@@ -173,7 +172,7 @@ def title(ctx: Context, graph) -> str:
         if len(counts) > 1 and all(relations[r].get("group_label") for r in counts):
             text += ", " + and_list([f"{number_words(k)} {str(relations[r]['group_label']).lower()}"
                                      for r, k in counts.items()])
-    info = analysis.chain_nodes(ctx).set_index("node_id")
+    info = nodes.set_index("node_id")
     blocking, main = set(relations.where("blocking")), set(kinds_.where("main"))
     after = [info.loc[t, "label"] for t in sorted(graph.successors(wait.node_id))
              if graph.edges[wait.node_id, t]["relation"] in blocking and info.loc[t, "kind"] in main]
@@ -200,7 +199,7 @@ def chain_chart(ctx: Context) -> Figure:
                 f"with its status as of {day}. Steps: {steps}. Links: {links}.")
     caption = (f"The dependency chain: what the agreement waits on, what follows it, and what a framework would "
                f"defer; statuses as of {day}.")
-    heading = title(ctx, graph)
+    heading = title(ctx, graph, nodes)
     wide, narrow = both(lambda width: _layout(ctx, graph, nodes, heading, ctx.citations.note(sources), alt_text,
                                               width))
     return Figure(wide, caption, alt_text, sources, narrow)

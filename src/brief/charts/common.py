@@ -85,6 +85,8 @@ class Tick:
     label: Block  # the tick's label under the axis line, in plot pixels
 
 
+# An encoding in the chart's own pixels (the layout is worked out here): no scale, no axis.
+PX = {"scale": None, "axis": None}
 AXIS_TICK = 5.0  # pixels of a tick mark below the axis line
 AXIS_HEIGHT = AXIS_TICK + 3 + block_height(1)  # tick, padding and one line of labels under the plot
 TICK_GAP = 10.0  # pixels kept between two tick labels
@@ -163,7 +165,6 @@ def _tick_steps(span: Span):
 def time_axis(scale: TimeScale, height: float, *, grid: bool = False) -> list[alt.Chart]:
     """The axis under a plot ``height`` pixels tall: a line per span, ticks and their labels, a
     break mark between spans, and (``grid``) light vertical lines at the ticks."""
-    px = {"scale": None, "axis": None}
     ticks = scale.ticks()
     lines = pd.DataFrame([{"x": s.left, "x2": s.right, "y": height} for s in scale.spans])
     marks = pd.DataFrame({"x": [t.x for t in ticks], "y": height, "y2": height + AXIS_TICK})
@@ -172,19 +173,19 @@ def time_axis(scale: TimeScale, height: float, *, grid: bool = False) -> list[al
     layers = []
     if grid:
         layers.append(alt.Chart(marks).mark_rule(color=theme.GRID_COLOUR).encode(
-            x=alt.X("x:Q", **px), y=alt.value(0), y2=alt.value(height)))
+            x=alt.X("x:Q", **PX), y=alt.value(0), y2=alt.value(height)))
     layers += [alt.Chart(lines).mark_rule(color=theme.MUTED_COLOUR).encode(
-                   x=alt.X("x:Q", **px), x2="x2:Q", y=alt.Y("y:Q", **px)),
+                   x=alt.X("x:Q", **PX), x2="x2:Q", y=alt.Y("y:Q", **PX)),
                alt.Chart(marks).mark_rule(color=theme.MUTED_COLOUR).encode(
-                   x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), y2="y2:Q"),
+                   x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), y2="y2:Q"),
                alt.Chart(labels).mark_text(baseline="top", fontSize=theme.FONT_SIZE).encode(
-                   x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), text="text:N")]
+                   x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text="text:N")]
     if len(scale.spans) > 1:  # a pair of slashes in each gap: the axis is broken there
         slashes = pd.DataFrame([{"x": g + dx - 3, "x2": g + dx + 3, "y": height + 5, "y2": height - 5}
                                 for a, b in zip(scale.spans, scale.spans[1:], strict=False)
                                 for g in [(a.right + b.left) / 2] for dx in (-2.5, 2.5)])
         layers.append(alt.Chart(slashes).mark_rule(color=theme.MUTED_COLOUR).encode(
-            x=alt.X("x:Q", **px), x2="x2:Q", y=alt.Y("y:Q", **px), y2="y2:Q"))
+            x=alt.X("x:Q", **PX), x2="x2:Q", y=alt.Y("y:Q", **PX), y2="y2:Q"))
     return layers
 
 

@@ -31,6 +31,7 @@ from ..text import number_words
 from . import strip
 from .common import (
     AXIS_HEIGHT,
+    PX,
     Figure,
     TimeScale,
     both,
@@ -52,7 +53,6 @@ LABEL_CLEAR = 9.0  # pixels between a point and its label
 ROWS_GAP = 14.0  # pixels between the share panel and the rows of counts
 MARGIN_DAYS = 45  # days of axis before the first and after the last thing drawn
 BAND_FILL = "#EFEFEF"
-PX = {"scale": None, "axis": None}
 
 
 def is_count(ctx: Context, metric: str) -> bool:
@@ -342,7 +342,6 @@ def progress_chart(ctx: Context) -> Figure:
                 f"own; figures are not joined): {listing}.")
     caption = (f"How much of the draft peace agreement is agreed: each figure at the date its source gives, shares "
                f"and counts apart; grey where no figure was reported; known by {day}.")
-    note = ctx.citations.note(sources)
-    wide, narrow = both(lambda width: _layout(points, geometry(ctx, points, width), title(ctx, points), note,
-                                              alt_text, width))
+    note, heading = ctx.citations.note(sources), title(ctx, points)
+    wide, narrow = both(lambda width: _layout(points, geometry(ctx, points, width), heading, note, alt_text, width))
     return Figure(wide, caption, alt_text, sources, narrow)

@@ -30,6 +30,7 @@ from . import strip
 from .common import (
     AXIS_HEIGHT,
     BREAK_GAP,
+    PX,
     Figure,
     Span,
     TimeScale,
@@ -55,7 +56,6 @@ HISTORY_YEARS = 5  # years before as_of whose key events the axis can show
 
 TOOLTIP = [alt.Tooltip("title:N", title="Event"), alt.Tooltip("date_label:N", title="Date"),
            alt.Tooltip("track_label:N", title="Track"), alt.Tooltip("source:N", title="Source")]
-PX = {"scale": None, "axis": None}
 
 
 def _row(ctx: Context, kind: str, track: str, source_id: str, **fields) -> dict:
@@ -101,8 +101,8 @@ def time_scale(ctx: Context, items: pd.DataFrame, width: float) -> TimeScale:
     """The axis: the window (from LEAD_IN_MONTHS before ``since``) to the last date drawn, with room
     after the "as of" line for the deadlines' labels; earlier events in a compressed span on the
     left when they reach back further than the window is long."""
-    start = min(_months_before(ctx.params.since, LEAD_IN_MONTHS), min(items["date_start"]))
     window = _months_before(ctx.params.since, LEAD_IN_MONTHS)
+    start = min(window, min(items["date_start"]))
     end = max(max(items["date_end"]), ctx.as_of) + dt.timedelta(days=END_MARGIN_DAYS)
     broken = (window - start) > (end - window)
     main_left = CONTEXT_SHARE * width + BREAK_GAP if broken else 0.0
