@@ -12,7 +12,7 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from brief import contract, nbout
+from brief import chartsvg, contract, nbout
 
 
 def _inlines_as_text(markdown: str) -> tuple[str, set[str]]:
@@ -85,7 +85,7 @@ def test_chart_bundle_carries_a_narrow_variant_when_given():
     narrow = alt.Chart(alt.Data(values=[{"x": 1}])).mark_bar().encode(y="x:Q")
     data, metadata = nbout.chart_bundle(_chart(), label="fig-n", caption="c", alt="a", sources=[], narrow=narrow)
     assert metadata["brief"]["narrow"] == narrow.to_dict()
-    assert f"el.clientWidth < {nbout.NARROW_WIDTH} ? narrow" in data["text/html"]
+    assert f"el.clientWidth < {chartsvg.NARROW_WIDTH} ? narrow" in data["text/html"]
     assert '"mark": {"type": "bar"}' in data["text/html"]
 
 

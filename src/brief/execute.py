@@ -2,7 +2,8 @@
 
 Load inputs (the source notebook, its declared parameters and tables) / execute (papermill,
 kernel ``python3``, working directory = project root) / save (Quarto cell options filled from
-the data, volatile metadata such as timestamps and temporary paths removed).
+the data, volatile metadata such as timestamps and temporary paths removed, the charts' static
+SVG added: see :mod:`brief.chartsvg`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import chartsvg
 from .contract import apply_cell_options, cell_label
 from .exceptions import BriefError, NotebookError
 from .project import display_path, inside_project
@@ -93,7 +95,9 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
                                    shutdown_kernel="immediate",  # outputs are saved; no need to wait
                                    # ipykernel warns on every start about its local TCP transport
                                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                                   **papermill_options(),  # a fresh kernel forked from a warm parent
+                                   # a fresh kernel forked from a warm parent, leaving the
+                                   # charts' SVG to this process (brief.chartsvg)
+                                   **papermill_options(**{chartsvg.LATER_VARIABLE: "1"}),
                                    timeout_func=None if deadline is None
                                    else lambda cell: max(1e-3, deadline - time.monotonic()))
     except PapermillExecutionError as err:
@@ -118,6 +122,7 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
     nb = nbformat.read(output, as_version=4)
     apply_cell_options(nb)
     _strip_volatile(nb)
+    chartsvg.add_missing_svgs(nb)
     write_notebook(nb, output)
 
 

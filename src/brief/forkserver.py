@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import functools
 import gc
 import hashlib
 import importlib.machinery
@@ -321,16 +322,28 @@ class ForkingKernelManager(AsyncKernelManager):
             return super()._ip_default()
         return str(_sockets_dir() / f"kernel-{uuid.uuid4().hex[:12]}")
 
+    kernel_env: dict[str, str] = {}  # added to every kernel's environment
+
     async def _async_pre_start_kernel(self, **kw):
+        if self.kernel_env:
+            kw["env"] = {**kw.get("env", os.environ), **self.kernel_env}
         if self.provisioner is None:
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
             self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
         return await super()._async_pre_start_kernel(**kw)
 
 
-def papermill_options() -> dict:
-    """Keyword arguments for ``papermill.execute_notebook`` that fork kernels from the warm parent."""
-    return {"kernel_manager_class": ForkingKernelManager}
+def papermill_options(**kernel_env: str) -> dict:
+    """Keyword arguments for ``papermill.execute_notebook`` that fork kernels from the warm parent,
+    with ``kernel_env`` added to their environment."""
+    return {"kernel_manager_class": _manager_with(tuple(sorted(kernel_env.items())))}
+
+
+@functools.cache
+def _manager_with(kernel_env: tuple[tuple[str, str], ...]) -> type[ForkingKernelManager]:
+    if not kernel_env:
+        return ForkingKernelManager
+    return type("ForkingKernelManager", (ForkingKernelManager,), {"kernel_env": dict(kernel_env)})
 
 
 # ---------------------------------------------------------------- the warm parent's side

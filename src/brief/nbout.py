@@ -18,15 +18,13 @@ byte-identical outputs.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import altair as alt
-import vl_convert
 
-from . import theme
+from . import chartsvg, theme
 from .context import Context
-from .contract import HTML_MIME, MARKDOWN_MIME, OUTPUT_METADATA_KEY, SVG_MIME, TEXT_MIME, VEGALITE_MIME
+from .contract import MARKDOWN_MIME, OUTPUT_METADATA_KEY, TEXT_MIME, VEGALITE_MIME
 from .dataset import load_dataset
 from .params import resolve
 
@@ -42,49 +40,24 @@ def show_markdown(text: str) -> None:
     _display({MARKDOWN_MIME: text})
 
 
-# Below this width (CSS px of the chart's box) the HTML shows a chart's narrow variant, if any.
-NARROW_WIDTH = 560
-
-
 def chart_bundle(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str,
                  sources: list[str], narrow: alt.TopLevelMixin | None = None) -> tuple[dict, dict]:
     """The (data, metadata) of the one output that shows ``chart``.
 
     ``narrow``: an optional re-laid-out variant for narrow screens; the HTML shows it instead of
-    ``chart`` where the chart's box is under NARROW_WIDTH pixels wide (a phone).
+    ``chart`` where the chart's box is under chartsvg.NARROW_WIDTH pixels wide (a phone). In a build's
+    kernel the data holds only the spec and the alt text: the build adds the SVG and the HTML
+    (:mod:`brief.chartsvg`).
     """
     spec = chart.to_dict()
-    svg = vl_convert.vegalite_to_svg(spec)
-    # "</script>" or "<!--" from the data must not end or confuse the <script>: every "<" (only
-    # ever inside a JSON string) becomes "\u003c", the same character to JavaScript.
-    def js(value) -> str:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
-
-    narrow_spec = narrow.to_dict() if narrow is not None else None
-    element = f"{label}-vis"
-    # The static SVG is the content until Vega draws the interactive chart; where the page has no
-    # Vega (JupyterLab, which renders Vega-Lite only up to v5) it stays. The chart scales down
-    # to the column's width (the SVG has a viewBox): down on a narrow screen instead of overflowing,
-    # up on a desktop, where the column is wider than the page layout and the text would be small.
-    # display: block, because vega-embed makes its element an inline-block as wide as the chart.
-    html = (f'<div id="{element}" class="brief-chart" role="figure" aria-label="{_attr(alt)}" '
-            f'style="display: block; max-width: 100%; overflow-x: auto;">{svg}</div>\n'
-            f'<script type="text/javascript">(function () {{ if (!window.vegaEmbed) return; '
-            f'var el = document.getElementById("{element}"), narrow = {js(narrow_spec)}; '
-            f'var spec = narrow && el.clientWidth < {NARROW_WIDTH} ? narrow : {js(spec)}; '
-            f'vegaEmbed(el, spec, {{"renderer": "svg", "actions": false}}).then(function (result) {{ '
-            f'var svg = result.view.container().querySelector("svg"); '
-            f'if (svg) {{ svg.style.width = "100%"; svg.style.height = "auto"; }} }}); }})();</script>')
-    data = {VEGALITE_MIME: spec, SVG_MIME: svg, HTML_MIME: html, TEXT_MIME: alt}
     meta = {"label": label, "caption": caption, "alt": alt, "sources": list(sources)}
-    if narrow_spec is not None:
-        meta["narrow"] = narrow_spec
+    if narrow is not None:
+        meta["narrow"] = narrow.to_dict()
+    if chartsvg.svg_later():
+        data = {VEGALITE_MIME: spec, TEXT_MIME: alt}
+    else:
+        data = chartsvg.chart_data(spec, meta, chartsvg.to_svg(spec))
     return data, {OUTPUT_METADATA_KEY: meta}
-
-
-def _attr(text: str) -> str:
-    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-            .replace(">", "&gt;"))
 
 
 def show_chart(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str, sources: list[str],
