@@ -5,6 +5,7 @@ at a phone's, on the fixture project and on synthetic worst cases."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 
@@ -234,13 +235,14 @@ def test_every_chart_fits_its_width_and_is_deterministic(ctx):
     for make in (charts.progress_chart, charts.cadence_chart, charts.timeline_chart, charts.chain_chart,
                  charts.map_chart):
         figure = make(ctx)
+        specs = []
         for chart, width in ((figure.chart, theme.WIDTH), (figure.narrow, theme.PHONE_WIDTH)):
             assert chart is not None, make.__name__
-            spec = chart.to_dict()
-            png = vl_convert.vegalite_to_png(spec, scale=1)
+            specs.append(chart.to_dict())
+            png = vl_convert.vegalite_to_png(specs[-1], scale=1)
             assert int.from_bytes(png[16:20], "big") <= width, (make.__name__, width)
-        again = make(ctx)
-        assert again.chart.to_dict() == figure.chart.to_dict() and again.narrow.to_dict() == figure.narrow.to_dict()
+        again = make(ctx)  # equal to the validated specs above, so validating these again would tell nothing new
+        assert [again.chart.to_dict(validate=False), again.narrow.to_dict(validate=False)] == specs, make.__name__
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -306,8 +308,10 @@ def crowded_dir(tmp_path_factory):
     return data
 
 
+@functools.cache
 def chain_geometry(data: Path, view: str, width: float):
-    """(card texts, layout) of the chain over ``data`` in this view, laid out for a chart ``width`` wide."""
+    """(card texts, layout) of the chain over ``data`` in this view, laid out for a chart ``width`` wide:
+    worked out once per run for each combination, which several tests only read."""
     view_ctx = nbout.setup(data_dir=data, **VIEWS[view])
     texts = chain.card_texts(view_ctx, analysis.chain_nodes(view_ctx))
     return texts, chain_layout.layout(analysis.chain_graph(view_ctx), texts, common.plot_width(width),
