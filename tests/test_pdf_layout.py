@@ -22,9 +22,10 @@ pytestmark = [pytest.mark.pdftools, pytest.mark.slow]
 EDITIONS = sorted(p.stem for p in (FIXTURE / "editions").glob("*.yml"))
 
 
-@pytest.fixture(params=["default", *EDITIONS])
+@pytest.fixture(scope="module", params=["default", *EDITIONS])
 def brief(request, built_default, artifacts) -> dict:
-    """The PDF and HTML of one build, its page images and its text per page."""
+    """The PDF and HTML of one build, its page images and its text per page: extracted once per build for
+    the module's tests, which only read them."""
     if not shutil.which("pdftoppm") or not shutil.which("pdftotext"):
         pytest.skip("poppler-utils not installed (apt-get install poppler-utils)")
     if request.param == "default":
