@@ -6,6 +6,7 @@ Vega measures them in the browser."""
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 import json
 import math
@@ -58,8 +59,16 @@ def figure(places: pd.DataFrame | None = None, **kwargs):
 
 
 def layout(places: pd.DataFrame | None = None, width: float = locator.MAP_WIDTH):
-    places = read_places() if places is None else places
+    if places is None:
+        return fixture_layout(width)
     return locator.layout(places, citations(), track_labels(read_places()), track_colours(read_places()), width)
+
+
+@functools.cache
+def fixture_layout(width: float):
+    """The fixture's places laid out at ``width``: once per width for the tests that only read it."""
+    places = read_places()
+    return locator.layout(places, citations(), track_labels(places), track_colours(places), width)
 
 
 WIDTHS = (locator.MAP_WIDTH, locator.PHONE_MAP_WIDTH)
@@ -76,9 +85,21 @@ def crowded() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def spec() -> dict:
+def fig():
+    """The map of the fixture's places, made once for the tests that only read it (the determinism test
+    makes its own)."""
     theme.enable()
-    return figure().chart.to_dict()
+    return figure()
+
+
+@pytest.fixture(scope="module")
+def spec(fig) -> dict:
+    return fig.chart.to_dict()
+
+
+@pytest.fixture(scope="module")
+def narrow_spec(fig) -> dict:
+    return fig.narrow.to_dict()
 
 
 # --- the base map ---------------------------------------------------------------------------------
@@ -227,10 +248,8 @@ def test_the_map_is_inline_and_uses_the_identity_projection(spec):
     assert figure().chart.to_dict() == spec  # deterministic
 
 
-def test_title_note_and_alt_text_say_what_the_map_shows():
-    fig = figure()
+def test_title_note_and_alt_text_say_what_the_map_shows(fig, spec):
     places = read_places()
-    spec = fig.chart.to_dict()
     assert set(fig.sources) == set(places["source_id"])
     note = spec["vconcat"][-1]["data"]
     note_text = json.dumps(spec)
@@ -263,7 +282,7 @@ def test_svg_and_png_render(spec, tmp_path):
 @pytest.mark.parametrize("crowd", [False, True], ids=["places", "crowded"])
 def test_label_boxes_collide_with_nothing(width, crowd):
     places = crowded() if crowd else read_places()
-    lay = layout(places, width)
+    lay = layout(places if crowd else None, width)
     boxes = [label.box for label in lay.labels]
     assert len(lay.labels) >= len(places)
     for a, b in itertools.combinations(lay.labels, 2):
@@ -282,7 +301,7 @@ def test_label_boxes_collide_with_nothing(width, crowd):
 @pytest.mark.parametrize("crowd", [False, True], ids=["places", "crowded"])
 def test_every_place_has_its_label_or_number_near_it(width, crowd):
     places = crowded() if crowd else read_places()
-    lay = layout(places, width)
+    lay = layout(places if crowd else None, width)
     labelled = {label.place_id for label in lay.labels if label.place_id}
     in_key = {e.place_id for e in lay.key_below if e.place_id}
     assert labelled | in_key == set(places["place_id"])
@@ -299,8 +318,7 @@ def test_every_place_has_its_label_or_number_near_it(width, crowd):
         assert lay.numbered  # a dozen long labels around one town cannot all be written out
 
 
-def test_the_phone_map_keeps_every_place_and_moves_the_key_under_it():
-    fig = figure()
+def test_the_phone_map_keeps_every_place_and_moves_the_key_under_it(fig, narrow_spec):
     assert fig.narrow is not None
     places = read_places()
     long_names = {t: f"{label} and all around it" for t, label in track_labels(places).items()}
@@ -313,7 +331,7 @@ def test_the_phone_map_keeps_every_place_and_moves_the_key_under_it():
     assert page.swatches and not page.key_below and page.key_box is not None
     assert locator._borders_under(page.key_box, locator._project(
         page.places, {}, locator.country_rings(locator.basemap()), page.frame.width)) < 1000
-    png = vl_convert.vegalite_to_png(fig.narrow.to_dict(), scale=1)
+    png = vl_convert.vegalite_to_png(narrow_spec, scale=1)
     assert int.from_bytes(png[16:20], "big") <= theme.PHONE_WIDTH
 
 
@@ -369,12 +387,10 @@ BOUNDS = """() => {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
-def test_chromium_draws_the_map_offline_with_no_overlapping_text(width, tmp_path):
+def test_chromium_draws_the_map_offline_with_no_overlapping_text(width, request, tmp_path):
     from .browser import open_page
 
-    theme.enable()
-    fig = figure()
-    spec = (fig.chart if width == locator.MAP_WIDTH else fig.narrow).to_dict()
+    spec = request.getfixturevalue("spec" if width == locator.MAP_WIDTH else "narrow_spec")
     page_file = tmp_path / "map.html"
     page_file.write_text(PAGE.format(bundle=vl_convert.javascript_bundle(),
                                      spec=json.dumps(spec).replace("<", "\\u003c")), encoding="utf-8")
@@ -443,7 +459,7 @@ def test_a_place_shown_for_orientation_gives_no_date_or_quote():
 def test_a_dots_label_is_not_struck_through_by_a_border():
     """A border line through a label strikes it through: on the page's map no dot's label crosses one."""
     places = read_places()
-    lay = layout(places)
+    lay = layout()
     rows = locator.read_places(places, citations(), track_labels(places))
     base = locator._project(rows, {}, locator.country_rings(locator.basemap()), lay.frame.width)
     dots = {m["place_id"] for m in lay.markers}
