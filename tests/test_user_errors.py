@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 from pathlib import Path
@@ -28,16 +29,33 @@ PASSWD_MARK = "root:"
 EDITION = "2024-06-30"
 
 
-@pytest.fixture
-def tiny(tmp_path, monkeypatch):
-    """A tiny project with one published edition (built with the fakes), as the working directory."""
+def use_fakes(monkeypatch) -> None:
     monkeypatch.setattr("brief.execute.execute", FakeExecutor())
     monkeypatch.setattr("brief.render.render_brief", FakeRenderer())
     monkeypatch.setattr("brief.forkserver.prestart", lambda: None)
-    root = make_tiny_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="module")
+def built_tiny(tmp_path_factory):
+    """A tiny project with one published edition, built once with the fakes through the CLI. The built
+    tree holds no absolute path (a copy is up to date where it lands), so each test gets a copy."""
+    root = make_tiny_project(tmp_path_factory.mktemp("tiny") / "project")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        use_fakes(monkeypatch)
+        monkeypatch.chdir(root)
+        assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    return root
+
+
+@pytest.fixture
+def tiny(built_tiny, tmp_path, monkeypatch):
+    """A private copy of ``built_tiny`` as the working directory, the fakes in place for what the test runs."""
+    use_fakes(monkeypatch)
+    root = tmp_path / "project"
+    # (the Vega bundle the build prefetches may still be being written: its partial file is not copied)
+    shutil.copytree(built_tiny, root, symlinks=True, ignore=shutil.ignore_patterns(".*.tmp"))
     (tmp_path / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
     monkeypatch.chdir(root)
-    assert CliRunner().invoke(main, ["build"]).exit_code == 0
     return root
 
 
