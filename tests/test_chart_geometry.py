@@ -19,7 +19,7 @@ from brief.charts import cadence, chain, chain_layout, common, progress, text, t
 from brief.dates import short_day
 
 from .fixture_data import copy_data
-from .helpers import copy_project, read_rows, write_rows
+from .helpers import read_rows, write_rows
 
 
 def test_text_width_follows_the_font():
@@ -52,7 +52,7 @@ LONG_WORD = "Extraordinarily-long-unbroken-place-name-" * 3
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
-    return copy_project(tmp_path_factory.mktemp("charts") / "project") / "data"
+    return copy_data(tmp_path_factory.mktemp("charts")) / "data"  # all the charts read
 
 
 @pytest.fixture(scope="module")
