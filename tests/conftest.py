@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from .browser import close_shared_browser
-from .helpers import ROOT, Build, copy_project, run_brief
+from .helpers import ROOT, Build, brief_in_process, copy_project
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def pytest_runtest_teardown(item, nextitem):
 def built_default(tmp_path_factory) -> Path:
     """One default `brief build` of the fixture project, both formats."""
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    run_brief(root, "build")
+    brief_in_process(root, "build")
     return root
 
 
@@ -65,7 +65,7 @@ def built_editions(tmp_path_factory) -> Build:
     root = copy_project(tmp_path_factory.mktemp("editions") / "project")
     year_end = root / "editions" / "2024-12.yml"
     year_end.write_text(year_end.read_text(encoding="utf-8") + TREND_OVERRIDE, encoding="utf-8")
-    return Build(root, run_brief(root, "build", "--all-editions"))
+    return Build(root, brief_in_process(root, "build", "--all-editions"))
 
 
 @pytest.fixture(scope="session")

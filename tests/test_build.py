@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from .helpers import copy_built, make_tiny_project, reports_digest, run_brief
+from .helpers import brief_in_process, copy_built, make_tiny_project, reports_digest, run_brief
 
 pytestmark = pytest.mark.slow
 
@@ -88,6 +88,6 @@ def test_verify_rebuilds_byte_identical_outputs(tmp_path):
     # determinism is checked by the byte-identical rebuilds of `brief verify` in CI's quick start.
     # What verify reports of a tampered output: test_build_logic.py (fake executor and renderer).
     root = make_tiny_project(tmp_path / "project")
-    run_brief(root, "build")
-    ok = run_brief(root, "verify")
+    brief_in_process(root, "build")
+    ok = brief_in_process(root, "verify")
     assert "verified" in ok.stdout

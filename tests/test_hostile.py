@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from .browser import open_page
-from .helpers import copy_built, edition_outputs, run_brief, set_cell, tree_digest
+from .helpers import brief_in_process, copy_built, edition_outputs, set_cell, tree_digest
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,7 @@ def hostile(tmp_path_factory, built_default):
     set_cell(root, "meetings", 4, "about", f"{SCRIPT} {MARKUP} {TYPST}")  # Estria, October 2024
     set_cell(root, "meetings", 4, "place", PLACE)
     set_cell(root, "meetings", 3, "about", LONG)  # Vell, May 2024
-    run_brief(root, "build")
+    brief_in_process(root, "build")
     return root
 
 

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from .helpers import copy_project, run_brief
+from .helpers import brief_in_process, copy_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.pdftools]
 
@@ -24,7 +24,7 @@ def views(tmp_path_factory, built_editions):
     """The brief as of mid-2024 as written then (built here), and the retrospective mid-2024 edition (the
     shared edition build's 2024-06)."""
     root = copy_project(tmp_path_factory.mktemp("views") / "project")
-    run_brief(root, "build", "-p", "as_of=2024-06-30", "--to", "pdf")
+    brief_in_process(root, "build", "-p", "as_of=2024-06-30", "--to", "pdf")
     return {"as-written": text_of(next((root / "reports" / "2024-06-30").glob("*.pdf"))),
             "retrospective": text_of(next((built_editions.root / "reports" / "2024-06").glob("*.pdf")))}
 

@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 
-from .helpers import ROOT, build_with_fakes, copy_built, run_brief
+from .helpers import ROOT, brief_in_process, build_with_fakes, copy_built, run_brief
 
 pytestmark = pytest.mark.slow
 
@@ -103,8 +103,8 @@ def later(tmp_path_factory, built_default):
     shutil.copy2(LATER / "gamma.txt", root / "seeds" / "gamma.txt")
     for table, rows in ROWS.items():
         append(root, table, rows)
-    run_brief(root, "validate")
-    proc = run_brief(root, "build")
+    brief_in_process(root, "validate")
+    proc = brief_in_process(root, "build")
     return root, proc
 
 
@@ -183,7 +183,7 @@ def test_stale_analyst_prose_is_listed_and_marked(later):
 
 def test_an_edition_before_the_new_source_neither_cites_nor_knows_it(later, tmp_path):
     root = copy_built(later[0], tmp_path / "project")
-    run_brief(root, "build", "-p", "as_of=2024-12-31", "--to", "pdf")
+    brief_in_process(root, "build", "-p", "as_of=2024-12-31", "--to", "pdf")
     text = text_of(root / "reports" / "2024-12-31" / "armenia-azerbaijan-brief-2024-12-31.pdf")
     assert "First-half review" not in text and "Port Sal" not in text and "15 of 15" not in text
     assert "80% of the treaty" in text

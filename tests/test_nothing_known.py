@@ -18,7 +18,7 @@ from brief.render import quarto
 from brief.render.builtin import split_front_matter
 from brief.render.variables import template_variables
 
-from .helpers import copy_built, copy_project, edition_outputs, run_brief
+from .helpers import brief_in_process, copy_built, copy_project, edition_outputs
 
 pytestmark = [pytest.mark.slow, pytest.mark.pdftools]
 
@@ -28,7 +28,7 @@ EMPTY_VIEW = "2024-03-31"
 @pytest.fixture(scope="module")
 def empty_builtin(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("builtin") / "project")
-    run_brief(root, "build", "-p", f"as_of={EMPTY_VIEW}")
+    brief_in_process(root, "build", "-p", f"as_of={EMPTY_VIEW}")
     return root
 
 
@@ -45,7 +45,7 @@ def empty_view(request, tmp_path_factory):
     except Exception as err:  # noqa: BLE001 - the reason is the skip message
         pytest.skip(f"Quarto not installed: {err}")
     root = copy_built(built, tmp_path_factory.mktemp("quarto") / "project")
-    proc = run_brief(root, "build", "--engine", "quarto", "-p", f"as_of={EMPTY_VIEW}")
+    proc = brief_in_process(root, "build", "--engine", "quarto", "-p", f"as_of={EMPTY_VIEW}")
     assert re.findall(r"notebook (\w+): running", proc.stderr) == ["reference"], proc.stderr
     return "quarto", root
 

@@ -20,7 +20,7 @@ from brief.cache import CACHE_DIR
 from brief.render.quarto import quarto_binary
 
 from .browser import PHONE, browser_page, open_page
-from .helpers import FIXTURE, FIXTURE_INPUTS, ROOT, copy_built, edition_outputs, run_brief
+from .helpers import FIXTURE, FIXTURE_INPUTS, ROOT, brief_in_process, copy_built, edition_outputs
 from .pagefill import MOST_BLANK, page_gaps
 
 pytestmark = [pytest.mark.quarto, pytest.mark.slow]
@@ -92,7 +92,7 @@ def quarto_build(quarto, tmp_path_factory, built_default):
     """`brief build --engine quarto` after a default build, as a user switching engines runs it: the
     notebooks it has executed are reused, except the one that names the renderer."""
     root = copy_built(built_default, tmp_path_factory.mktemp("quarto") / "project")
-    proc = run_brief(root, "build", "--engine", "quarto")
+    proc = brief_in_process(root, "build", "--engine", "quarto")
     assert re.findall(r"notebook (\w+): running", proc.stderr) == ["reference"], proc.stderr
     return root
 
