@@ -36,9 +36,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
-from .charts.common import Figure
+from .charts.common import Figure, chart_of
 from .charts.text import LINE_HEIGHT, Block, Box, block_height, text_width, wrap
 from .dates import parse_fuzzy_date
 from .theme import FONT_SIZE, MUTED, PHONE_WIDTH, TEXT_COLOUR, TITLE_SIZE, WIDTH
@@ -94,13 +95,23 @@ def country_rings(collection: dict) -> dict[str, list[list[Point]]]:
 
 def contains(rings: Sequence[Sequence[Point]], point: Point) -> bool:
     """Even-odd point-in-polygon test over all rings (so holes and enclaves count right)."""
-    x, y = point
-    inside = False
+    return contains_each(rings, [point])[0]
+
+
+def contains_each(rings: Sequence[Sequence[Point]], points: Sequence[Point]) -> list[bool]:
+    """:func:`contains` for each of ``points``: every edge against every point at once (numpy), as a
+    label search tests hundreds of points. The crossing is computed in the same order of operations
+    as it would be point by point, so the result is the same to the last bit."""
+    xy = np.asarray(points, dtype=float).reshape(-1, 2)
+    x, y = xy[:, 0], xy[:, 1]
+    crossings = np.zeros(len(xy), dtype=int)
     for ring in rings:
-        for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
-            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
-                inside = not inside
-    return inside
+        edges = np.asarray(ring, dtype=float)
+        x1, y1, x2, y2 = (column[:, None] for column in (edges[:-1, 0], edges[:-1, 1], edges[1:, 0], edges[1:, 1]))
+        with np.errstate(divide="ignore", invalid="ignore"):  # a level edge is never a crossing: masked below
+            beyond = x < x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+        crossings += (((y1 > y) != (y2 > y)) & beyond).sum(axis=0)
+    return [bool(c % 2) for c in crossings]
 
 
 def shared_border(rings_a: Sequence[Sequence[Point]], rings_b: Sequence[Sequence[Point]]) -> list[list[Point]]:
@@ -436,8 +447,7 @@ def _borders_under(box: Box, base: _Base) -> int:
     a country holding a place."""
     inside = [(box.left + i * (box.right - box.left) / 8, box.top + j * (box.bottom - box.top) / 4)
               for i in range(9) for j in range(5)]
-    focus = sum(1 for name in base.focus if name in base.px_rings
-                for p in inside if contains(base.px_rings[name], p))
+    focus = sum(sum(contains_each(base.px_rings[name], inside)) for name in base.focus if name in base.px_rings)
     edges = sum(1 for rings in base.px_rings.values() for ring in rings
                 for a, b in zip(ring, ring[1:], strict=False) if box.crosses(a, b))
     return 1000 * focus + edges
@@ -493,7 +503,7 @@ def _country_label(name: str, rings: list[list[Point]], obstacles: Obstacles, st
     y_lo, y_hi = max(min(ys), 0), min(max(ys), obstacles.height)
     grid = [(x_lo + i * step, y_lo + j * step) for i in range(int((x_hi - x_lo) / step) + 1)
             for j in range(int((y_hi - y_lo) / step) + 1)]
-    cells = [p for p in grid if contains(rings, p)]
+    cells = [p for p, inside in zip(grid, contains_each(rings, grid), strict=True) if inside]
     if not cells:
         return None
     cx, cy = sum(x for x, _ in cells) / len(cells), sum(y for _, y in cells) / len(cells)
@@ -502,8 +512,8 @@ def _country_label(name: str, rings: list[list[Point]], obstacles: Obstacles, st
     h = block_height(len(lines))
 
     def inside(box: Box) -> bool:
-        return all(contains(rings, p) for p in ((box.left, box.top), (box.right, box.top), (box.left, box.bottom),
-                                                 (box.right, box.bottom), ((box.left + box.right) / 2, box.bottom)))
+        return all(contains_each(rings, ((box.left, box.top), (box.right, box.top), (box.left, box.bottom),
+                                         (box.right, box.bottom), ((box.left + box.right) / 2, box.bottom))))
 
     return place_label([(lines, ((x, y - h / 2, "center") for x, y in cells))], obstacles, "country", inside=inside)
 
@@ -717,6 +727,13 @@ def _tooltip(prefix: str = "") -> list[alt.Tooltip]:
     return [alt.Tooltip(f"{prefix}{name}:N", title=title) for name, title in TOOLTIP_FIELDS]
 
 
+def _inline(values: Sequence[dict]) -> alt.Data:
+    """Inline data as a tuple: Altair deep-copies every list and dict of a chart (not tuples) each time a
+    layer or concatenation is built or serialised, and the map's data holds thousands of coordinates.
+    The spec is the same: Altair writes a tuple as a JSON array."""
+    return alt.Data(values=tuple(values))
+
+
 def _feature(coordinates, geometry: str, properties: dict) -> dict:
     return {"type": "Feature", "properties": properties, "geometry": {"type": geometry, "coordinates": coordinates}}
 
@@ -731,7 +748,7 @@ def _line_layers(lay: MapLayout, tips: Mapping[str, dict]) -> list[alt.Chart]:
         if features:
             look = {"strokeWidth": 3, "strokeCap": "round", "opacity": 0.9, "strokeDash": [7, 4]} if style == "dashed" \
                 else {"strokeWidth": BAND_WIDTH, "strokeCap": "butt", "opacity": BAND_OPACITY}
-            layers.append(alt.Chart(alt.Data(values=features)).mark_geoshape(
+            layers.append(alt.Chart(_inline(features)).mark_geoshape(
                 filled=False, fill=None, strokeJoin="round", clip=True, **look).encode(
                 stroke=alt.Stroke("properties.colour:N", scale=None), tooltip=_tooltip("properties.")))
     return layers
@@ -742,7 +759,7 @@ def _key_layers(lay: MapLayout) -> list[alt.Chart]:
     if lay.key_box is None:
         return []
     b = lay.key_box
-    box = alt.Chart(alt.Data(values=[_feature([[[b.left, b.top], [b.right, b.top], [b.right, b.bottom],
+    box = alt.Chart(_inline([_feature([[[b.left, b.top], [b.right, b.top], [b.right, b.bottom],
                                                 [b.left, b.bottom], [b.left, b.top]]], "Polygon", {"name": "Key"})])
                     ).mark_geoshape(fill="white", stroke=BORDER_STROKE, strokeWidth=0.8)
     dots = [s for s in lay.swatches if s["kind"] == "dot"]
@@ -750,12 +767,12 @@ def _key_layers(lay: MapLayout) -> list[alt.Chart]:
              for s in lay.swatches if s["kind"] == "band"]
     layers = [box]
     if dots:
-        layers.append(alt.Chart(alt.Data(values=dots)).mark_point(
+        layers.append(alt.Chart(_inline(dots)).mark_point(
             filled=True, size=MARKER_SIZE, shape="circle", opacity=1).encode(
             longitude=alt.Longitude("x", **PX), latitude=alt.Latitude("y", **PX),
             fill=alt.Fill("colour:N", scale=None), tooltip=[alt.Tooltip("text:N", title="Negotiation track")]))
     if bands:
-        layers.append(alt.Chart(alt.Data(values=bands)).mark_geoshape(
+        layers.append(alt.Chart(_inline(bands)).mark_geoshape(
             filled=False, fill=None, strokeWidth=BAND_WIDTH, opacity=BAND_OPACITY).encode(
             stroke=alt.Stroke("properties.colour:N", scale=None)))
     return layers
@@ -771,7 +788,7 @@ def _label_layers(lay: MapLayout, tips: Mapping[str, dict]) -> list[alt.Chart]:
             if not rows:
                 continue
             # records, not a frame: a field a row lacks (no date for an orientation place) stays out of its tooltip
-            base = alt.Chart(alt.Data(values=rows))
+            base = alt.Chart(_inline(rows))
             tooltip = _tooltip() if role in ("place", "area") or (role == "key" and any(
                 r.get("place_id") for r in rows)) else [alt.Tooltip("name:N", title="Name")]
             kwargs = {"align": align, "baseline": "top", "lineBreak": "\n", "fontSize": FONT_SIZE,
@@ -793,12 +810,12 @@ def map_chart(lay: MapLayout) -> alt.LayerChart:
     """
     w, h = lay.frame.width, lay.frame.height
     tips = {p.place_id: p.tooltip for p in lay.places}
-    sea = alt.Chart(alt.Data(values=[_feature([[[0, 0], [w, 0], [w, h], [0, h], [0, 0]]], "Polygon",
+    sea = alt.Chart(_inline([_feature([[[0, 0], [w, 0], [w, h], [0, h], [0, 0]]], "Polygon",
                                               {"name": "Sea"})])).mark_geoshape(fill=SEA, stroke=None)
-    frame_line = alt.Chart(alt.Data(values=[_feature([[[0, 0], [w, 0], [w, h], [0, h], [0, 0]]], "Polygon",
+    frame_line = alt.Chart(_inline([_feature([[[0, 0], [w, 0], [w, h], [0, h], [0, 0]]], "Polygon",
                                                      {"name": "Map frame"})])).mark_geoshape(
         filled=False, fill=None, stroke=BORDER_STROKE, strokeWidth=1)
-    land = alt.Chart(alt.Data(values=lay.countries)).mark_geoshape(
+    land = alt.Chart(_inline(lay.countries)).mark_geoshape(
         stroke=BORDER_STROKE, strokeWidth=0.8, clip=True).encode(
         fill=alt.Fill("properties.fill:N", scale=None), tooltip=[alt.Tooltip("properties.name:N", title="Country")])
     layers = [sea, land, *_line_layers(lay, tips)]
@@ -806,16 +823,16 @@ def map_chart(lay: MapLayout) -> alt.LayerChart:
     ticks = [[[bar["x0"], bar["y"]], [bar["x1"], bar["y"]]], [[bar["x0"], bar["y"] - 4], [bar["x0"], bar["y"]]],
              [[bar["x1"], bar["y"] - 4], [bar["x1"], bar["y"]]]]
     scale_note = f"{bar['km']} km, true at {(lay.frame.north + lay.frame.south) / 2:.1f}° N (Mercator projection)"
-    layers.append(alt.Chart(alt.Data(values=[_feature(ticks, "MultiLineString", {"name": scale_note})])).mark_geoshape(
+    layers.append(alt.Chart(_inline([_feature(ticks, "MultiLineString", {"name": scale_note})])).mark_geoshape(
         filled=False, fill=None, stroke=TEXT_COLOUR, strokeWidth=1.5).encode(
         tooltip=[alt.Tooltip("properties.name:N", title="Scale")]))
     if lay.markers:
-        layers.append(alt.Chart(alt.Data(values=[{**m, **tips[m["place_id"]]} for m in lay.markers])).mark_point(
+        layers.append(alt.Chart(_inline([{**m, **tips[m["place_id"]]} for m in lay.markers])).mark_point(
             filled=True, size=MARKER_SIZE, shape="circle", opacity=1, stroke="white", strokeWidth=1.5).encode(
             longitude=alt.Longitude("x", **PX), latitude=alt.Latitude("y", **PX),
             fill=alt.Fill("colour:N", scale=None), tooltip=_tooltip()))
     layers += [frame_line, *_key_layers(lay), *_label_layers(lay, tips)]
-    return alt.layer(*layers).project(type="identity", scale=1, translate=[0, 0]).properties(width=w, height=h)
+    return alt.layer(*layers, projection=alt.Projection(type="identity", scale=1, translate=[0, 0]), width=w, height=h)
 
 
 # --- words: title, note, alt text -------------------------------------------------------------------
@@ -886,9 +903,10 @@ def default_title(lay: MapLayout) -> str:
 
 def _footer(note: str, width: float) -> alt.Chart:
     lines = wrap(note, width)
-    return alt.Chart(pd.DataFrame({"note": ["\n".join(lines)]})).mark_text(
+    return chart_of(pd.DataFrame({"note": ["\n".join(lines)]})).mark_text(
         align="left", baseline="top", lineBreak="\n", fontSize=FONT_SIZE, lineHeight=LINE_HEIGHT, color=MUTED,
-    ).encode(x=alt.value(0), y=alt.value(0), text="note:N").properties(width=width, height=LINE_HEIGHT * len(lines))
+    ).encode(x=alt.XValue(0), y=alt.YValue(0), text=alt.Text("note:N")).properties(
+        width=width, height=LINE_HEIGHT * len(lines))
 
 
 NUMBER_INDENT = 22  # pixels from a numbered note's number to its text
@@ -927,31 +945,32 @@ def _key_chart(lay: MapLayout, width: float) -> alt.LayerChart | None:
     layers = []
     for role, (colour, _, weight, _) in LABEL_STYLES.items():
         if (frame["role"] == role).any():
-            layers.append(alt.Chart(frame[frame["role"] == role]).mark_text(
+            layers.append(chart_of(frame[frame["role"] == role]).mark_text(
                 align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT, fontSize=FONT_SIZE,
-                fontWeight=weight, color=colour).encode(x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), text="text:N"))
+                fontWeight=weight, color=colour).encode(
+                x=alt.X("x:Q", **px), y=alt.Y("y:Q", **px), text=alt.Text("text:N")))
     swatches = frame[frame["colour"] != ""].assign(sx=5.0, sx2=SWATCH_TEXT - 4, sy=lambda f: f["y"] + FONT_SIZE * 0.6)
     dots, bands = swatches[swatches["kind"] == "dot"], swatches[swatches["kind"] == "band"]
     if not dots.empty:
-        layers.insert(0, alt.Chart(dots).mark_point(filled=True, size=MARKER_SIZE, shape="circle", opacity=1).encode(
+        layers.insert(0, chart_of(dots).mark_point(filled=True, size=MARKER_SIZE, shape="circle", opacity=1).encode(
             x=alt.X("sx:Q", **px), y=alt.Y("sy:Q", **px), fill=alt.Fill("colour:N", scale=None)))
     if not bands.empty:
         # a rect, not a wide rule: a rule's bounds reach well beyond its ends and would widen the chart
         band = bands.assign(sx=1.0, sy1=bands["sy"] - BAND_WIDTH / 2, sy2=bands["sy"] + BAND_WIDTH / 2)
-        layers.insert(0, alt.Chart(band).mark_rect(opacity=BAND_OPACITY).encode(
-            x=alt.X("sx:Q", **px), x2="sx2:Q", y=alt.Y("sy1:Q", **px), y2="sy2:Q",
+        layers.insert(0, chart_of(band).mark_rect(opacity=BAND_OPACITY).encode(
+            x=alt.X("sx:Q", **px), x2=alt.X2("sx2:Q"), y=alt.Y("sy1:Q", **px), y2=alt.Y2("sy2:Q"),
             color=alt.Color("colour:N", scale=None)))
     height = max(r["y"] + LINE_HEIGHT * len(r["text"].split("\n")) for r in rows)
-    return alt.layer(*layers).properties(width=width, height=height)
+    return alt.layer(*layers, width=width, height=height)
 
 
 def _chart(lay: MapLayout, title: str, note: str, description: str) -> alt.VConcatChart:
     """Title and subtitle, the map, its key if it sits under the map, and the source note."""
     width = lay.frame.width
     parts = [map_chart(lay), _key_chart(lay, width), _footer(note, width)]
-    return alt.vconcat(*[p for p in parts if p is not None], spacing=10).properties(
-        title=alt.Title(wrap(title, width, TITLE_SIZE, bold=True), subtitle=wrap(SUBTITLE, width)),
-        description=description)
+    return alt.vconcat(*[p for p in parts if p is not None], spacing=10,
+                       title=alt.Title(wrap(title, width, TITLE_SIZE, bold=True), subtitle=wrap(SUBTITLE, width)),
+                       description=description)
 
 
 def locator_map(places: pd.DataFrame, citations: Mapping[str, str], track_labels: Mapping[str, str],

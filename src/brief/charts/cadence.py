@@ -23,6 +23,7 @@ from .common import (
     Figure,
     TimeScale,
     both,
+    chart_of,
     finish,
     iso,
     label_marks,
@@ -101,15 +102,15 @@ def _strip(rows: pd.DataFrame, scale: TimeScale, lay: strip.Strip) -> alt.LayerC
         label_x=[labels[m].x for m in rows["meeting_id"]], label_y=[labels[m].top for m in rows["meeting_id"]])
     y = alt.Y("row_y:Q", **PX)
     colour = alt.Color("colour:N", scale=None, legend=None)
-    base = alt.Chart(rows)
-    bars = base.mark_rule(strokeWidth=8, opacity=0.9).encode(x=alt.X("x1:Q", **PX), x2="x2:Q", y=y, color=colour,
-                                                             tooltip=TOOLTIP)
+    base = chart_of(rows)
+    bars = base.mark_rule(strokeWidth=8, opacity=0.9).encode(x=alt.X("x1:Q", **PX), x2=alt.X2("x2:Q"), y=y,
+                                                             color=colour, tooltip=TOOLTIP)
     dots = base.mark_point(filled=True, size=70, opacity=1).encode(x=alt.X("x:Q", **PX), y=y, color=colour,
                                                                    tooltip=TOOLTIP)
     labels = label_marks(rows, x=alt.X("label_x:Q", **PX), y=alt.Y("label_y:Q", **PX), text="label_text:N",
                          tooltip=TOOLTIP)
-    return alt.layer(*time_axis(scale, lay.height, grid=True), bars, dots, *labels, row_names(lay), *_key(lay)
-                     ).properties(width=lay.width, height=lay.height + AXIS_HEIGHT)
+    return alt.layer(*time_axis(scale, lay.height, grid=True), bars, dots, *labels, row_names(lay), *_key(lay),
+                     width=lay.width, height=lay.height + AXIS_HEIGHT)
 
 
 def _key(lay: strip.Strip) -> list[alt.Chart]:
@@ -118,10 +119,10 @@ def _key(lay: strip.Strip) -> list[alt.Chart]:
         return []
     frame = pd.DataFrame([{"colour": colour, "text": block.text, "x": block.x, "dot_x": block.x - strip.SWATCH + 5,
                            "y": block.top, "dot_y": block.top + theme.FONT_SIZE * 0.6} for colour, block in lay.key])
-    dots = alt.Chart(frame).mark_point(filled=True, size=70, opacity=1).encode(
+    dots = chart_of(frame).mark_point(filled=True, size=70, opacity=1).encode(
         x=alt.X("dot_x:Q", **PX), y=alt.Y("dot_y:Q", **PX), color=alt.Color("colour:N", scale=None))
-    words = alt.Chart(frame).mark_text(align="left", baseline="top").encode(
-        x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text="text:N")
+    words = chart_of(frame).mark_text(align="left", baseline="top").encode(
+        x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text=alt.Text("text:N"))
     return [dots, words]
 
 
@@ -150,14 +151,15 @@ def _counts(ctx: Context, meetings: pd.DataFrame, scale: TimeScale) -> alt.Layer
                            mid=[scale.px(m) for m in counts["mid"]],
                            y=[floor - (floor - ceiling) * n / top for n in counts["meetings"]], y0=floor)
     tip = [alt.Tooltip("period:N", title=ctx.params.period.capitalize()), alt.Tooltip("meetings:Q", title="Meetings")]
-    base = alt.Chart(counts)
+    base = chart_of(counts)
     bars = base.mark_rect(color="#BBBBBB", stroke="white", strokeWidth=2).encode(
-        x=alt.X("x1:Q", **PX), x2="x2:Q", y=alt.Y("y:Q", **PX), y2="y0:Q", tooltip=tip)
+        x=alt.X("x1:Q", **PX), x2=alt.X2("x2:Q"), y=alt.Y("y:Q", **PX), y2=alt.Y2("y0:Q"), tooltip=tip)
     numbers = base.mark_text(baseline="bottom", dy=-2, fontSize=theme.FONT_SIZE).encode(
-        x=alt.X("mid:Q", **PX), y=alt.Y("y:Q", **PX), text="label:N", tooltip=tip)
-    heading = alt.Chart(pd.DataFrame({"text": [f"Meetings per {ctx.params.period}"]})).mark_text(
-        align="left", baseline="top", color=theme.MUTED_COLOUR).encode(x=alt.value(0), y=alt.value(0), text="text:N")
-    return alt.layer(bars, numbers, heading).properties(width=scale.width, height=COUNTS_HEIGHT)
+        x=alt.X("mid:Q", **PX), y=alt.Y("y:Q", **PX), text=alt.Text("label:N"), tooltip=tip)
+    heading = chart_of(pd.DataFrame({"text": [f"Meetings per {ctx.params.period}"]})).mark_text(
+        align="left", baseline="top", color=theme.MUTED_COLOUR).encode(
+        x=alt.XValue(0), y=alt.YValue(0), text=alt.Text("text:N"))
+    return alt.layer(bars, numbers, heading, width=scale.width, height=COUNTS_HEIGHT)
 
 
 def cadence_chart(ctx: Context) -> Figure:

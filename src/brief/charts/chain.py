@@ -21,7 +21,7 @@ from ..dates import short_day
 from ..sections import and_list
 from ..text import number_words
 from . import chain_layout
-from .common import PX, Figure, both, finish, no_data, plot_width, source_names
+from .common import PX, Figure, both, chart_of, finish, no_data, plot_width, source_names
 from .text import LINE_HEIGHT, wrap
 
 DASHES = {"solid": [1, 0], "dashed": [7, 4], "dotted": [2, 3]}
@@ -96,17 +96,19 @@ def _key(ctx: Context, used: set[str], shaded: list[str], width: float) -> alt.L
     df["ty"], df["y1"], df["y2"] = tops, [t + 1 for t in tops], [t + LINE_HEIGHT - 1 for t in tops]
     df["x"], df["x2"], df["tx"] = 0, 36, 44
     lines_df, swatches = df[df["fill"] == ""], df[df["fill"] != ""]
-    layers = [alt.Chart(df).mark_text(align="left", baseline="top", fontSize=theme.FONT_SIZE, lineBreak="\n",
+    layers = [chart_of(df).mark_text(align="left", baseline="top", fontSize=theme.FONT_SIZE, lineBreak="\n",
                                       lineHeight=LINE_HEIGHT).encode(
-        x=alt.X("tx:Q", **PX), y=alt.Y("ty:Q", **PX), text="text:N")]
+        x=alt.X("tx:Q", **PX), y=alt.Y("ty:Q", **PX), text=alt.Text("text:N"))]
     if not lines_df.empty:
-        layers.append(alt.Chart(lines_df).mark_rule(color=theme.MUTED_COLOUR, strokeWidth=1.5).encode(
-            x=alt.X("x:Q", **PX), x2="x2:Q", y=alt.Y("y:Q", **PX), strokeDash=alt.StrokeDash("dash", scale=None)))
+        layers.append(chart_of(lines_df).mark_rule(color=theme.MUTED_COLOUR, strokeWidth=1.5).encode(
+            x=alt.X("x:Q", **PX), x2=alt.X2("x2:Q"), y=alt.Y("y:Q", **PX),
+            strokeDash=alt.StrokeDash("dash:N", scale=None)))
     if not swatches.empty:
-        layers.append(alt.Chart(swatches).mark_rect(stroke=theme.TEXT_COLOUR, strokeWidth=0.8, cornerRadius=3).encode(
-            x=alt.X("x:Q", **PX), x2="x2:Q", y=alt.Y("y1:Q", **PX), y2="y2:Q", fill=alt.Fill("fill:N", scale=None)))
+        layers.append(chart_of(swatches).mark_rect(stroke=theme.TEXT_COLOUR, strokeWidth=0.8, cornerRadius=3).encode(
+            x=alt.X("x:Q", **PX), x2=alt.X2("x2:Q"), y=alt.Y("y1:Q", **PX), y2=alt.Y2("y2:Q"),
+            fill=alt.Fill("fill:N", scale=None)))
     height = tops[-1] + LINE_HEIGHT * len(lines[-1])
-    return alt.layer(*layers).properties(width=width, height=height)
+    return alt.layer(*layers, width=width, height=height)
 
 
 TOOLTIP = [alt.Tooltip("step:N", title="Step"), alt.Tooltip("status:N", title="Status"),
@@ -117,13 +119,13 @@ TOOLTIP = [alt.Tooltip("step:N", title="Step"), alt.Tooltip("status:N", title="S
 def _links(points: pd.DataFrame) -> list[alt.Chart]:
     """The links in their relations' line styles, each with an arrowhead pointing into its target."""
     link_tip = [alt.Tooltip("relation:N", title="Link")]
-    layers = [alt.Chart(points).mark_line(color=theme.MUTED_COLOUR, strokeWidth=1.4).encode(
-        x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), detail="link:N", order="seq:Q",
-        strokeDash=alt.StrokeDash("dash", scale=None), tooltip=link_tip)]
+    layers = [chart_of(points).mark_line(color=theme.MUTED_COLOUR, strokeWidth=1.4).encode(
+        x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), detail=alt.Detail("link:N"), order=alt.Order("seq:Q"),
+        strokeDash=alt.StrokeDash("dash:N", scale=None), tooltip=link_tip)]
     heads = points.sort_values("seq").groupby("link").tail(1)
     for arrow, (shape, dx, dy) in ARROWS.items():
         if (heads["arrow"] == arrow).any():
-            layers.append(alt.Chart(heads[heads["arrow"] == arrow]).mark_point(
+            layers.append(chart_of(heads[heads["arrow"] == arrow]).mark_point(
                 shape=shape, filled=True, size=45, opacity=1, color=theme.MUTED_COLOUR, xOffset=dx, yOffset=dy).encode(
                 x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), tooltip=link_tip))
     return layers
@@ -133,21 +135,21 @@ def _layout(ctx: Context, graph, nodes: pd.DataFrame, title: str, note: str, alt
     plot = plot_width(width)
     result = chain_layout.layout(graph, card_texts(ctx, nodes), plot, kinds(ctx))
     cards, texts, points = _frames(ctx, nodes, result)
-    frames = alt.Chart(cards).mark_rect(stroke=theme.TEXT_COLOUR, cornerRadius=3).encode(
-        x=alt.X("x:Q", **PX), x2="x2:Q", y=alt.Y("y:Q", **PX), y2="y2:Q", fill=alt.Fill("fill:N", scale=None),
-        strokeWidth=alt.StrokeWidth("stroke_width:Q", scale=None), tooltip=TOOLTIP)
-    words = [alt.Chart(texts[texts["weight"] == weight]).mark_text(
+    frames = chart_of(cards).mark_rect(stroke=theme.TEXT_COLOUR, cornerRadius=3).encode(
+        x=alt.X("x:Q", **PX), x2=alt.X2("x2:Q"), y=alt.Y("y:Q", **PX), y2=alt.Y2("y2:Q"),
+        fill=alt.Fill("fill:N", scale=None), strokeWidth=alt.StrokeWidth("stroke_width:Q", scale=None), tooltip=TOOLTIP)
+    words = [chart_of(texts[texts["weight"] == weight]).mark_text(
         align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT, fontSize=theme.FONT_SIZE,
         fontWeight=weight, fontStyle=style, color=theme.TEXT_COLOUR if weight == "bold" else theme.MUTED_COLOUR).encode(
-        x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text="text:N", tooltip=TOOLTIP)
+        x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text=alt.Text("text:N"), tooltip=TOOLTIP)
         for weight, style in (("bold", "normal"), ("normal", "italic"))]
     layers = [*(_links(points) if not points.empty else []), frames, *words]
     if result.headings:
         heads = pd.DataFrame([{"text": h.text, "x": h.x, "y": h.top} for h in result.headings])
-        layers.append(alt.Chart(heads).mark_text(align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT,
+        layers.append(chart_of(heads).mark_text(align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT,
                                                  fontWeight="bold", color=theme.MUTED_COLOUR).encode(
-            x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text="text:N"))
-    chart = alt.layer(*layers).properties(width=plot, height=result.height)
+            x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text=alt.Text("text:N")))
+    chart = alt.layer(*layers, width=plot, height=result.height)
     statuses = ctx.vocab["statuses"]
     shaded = [statuses.label(s) for s in statuses.ordered(set(nodes["status"]) & set(statuses.where("settled")))]
     key = _key(ctx, {link.relation for link in result.links}, shaded, plot)

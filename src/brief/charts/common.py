@@ -8,11 +8,18 @@ Each chart is laid out twice — at :data:`theme.WIDTH` for the page and the PDF
 Dates are drawn at their stated precision: a fact dated "Dec 2024" spans December.
 No selections or other Altair params are used, so specs carry no counter-generated names and
 are identical from run to run.
+
+Cost (each chart is built in a notebook kernel of every build): encodings are typed channel
+objects (``alt.X2("x2:Q")``, ``alt.Text(...)``, ``alt.YValue(0)``), never a shorthand string or an
+``alt.value`` dict, which Altair turns into its class by hashing every class of its schema; a layer
+or concatenation gets its properties when it is made, not from ``.properties()``, which makes it
+again, and each time a composite chart is made it deep-copies every subchart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,6 +48,23 @@ class Figure:
 
         show_chart(self.chart, label=label, caption=self.caption, alt=self.alt, sources=list(self.sources),
                    narrow=self.narrow)
+
+
+def chart_of(frame: pd.DataFrame) -> alt.Chart:
+    """A chart of ``frame``'s rows, as Altair would write the frame (numbers and booleans as Python
+    values, NaN and missing strings as null), without its per-column pandas passes: about 5 ms a
+    frame, and a chart has dozens of small frames."""
+    columns = []
+    for name, column in frame.items():
+        values = column.tolist()
+        if column.dtype.kind == "f":
+            values = [v if math.isfinite(v) else None for v in values]
+        elif column.dtype.kind == "O":  # strings, lists
+            values = [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in values]
+        elif column.dtype.kind not in "iub":
+            raise TypeError(f"column {name!r} of a chart's frame has type {column.dtype}, which charts do not draw")
+        columns.append(values)
+    return alt.Chart({"values": [dict(zip(frame.columns, row, strict=True)) for row in zip(*columns, strict=True)]})
 
 
 def iso(day: dt.date) -> str:
@@ -172,32 +196,33 @@ def time_axis(scale: TimeScale, height: float, *, grid: bool = False) -> list[al
                            "text": [t.label.text for t in ticks]})
     layers = []
     if grid:
-        layers.append(alt.Chart(marks).mark_rule(color=theme.GRID_COLOUR).encode(
-            x=alt.X("x:Q", **PX), y=alt.value(0), y2=alt.value(height)))
-    layers += [alt.Chart(lines).mark_rule(color=theme.MUTED_COLOUR).encode(
-                   x=alt.X("x:Q", **PX), x2="x2:Q", y=alt.Y("y:Q", **PX)),
-               alt.Chart(marks).mark_rule(color=theme.MUTED_COLOUR).encode(
-                   x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), y2="y2:Q"),
-               alt.Chart(labels).mark_text(baseline="top", fontSize=theme.FONT_SIZE).encode(
-                   x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text="text:N")]
+        layers.append(chart_of(marks).mark_rule(color=theme.GRID_COLOUR).encode(
+            x=alt.X("x:Q", **PX), y=alt.YValue(0), y2=alt.Y2Value(height)))
+    layers += [chart_of(lines).mark_rule(color=theme.MUTED_COLOUR).encode(
+                   x=alt.X("x:Q", **PX), x2=alt.X2("x2:Q"), y=alt.Y("y:Q", **PX)),
+               chart_of(marks).mark_rule(color=theme.MUTED_COLOUR).encode(
+                   x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), y2=alt.Y2("y2:Q")),
+               chart_of(labels).mark_text(baseline="top", fontSize=theme.FONT_SIZE).encode(
+                   x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text=alt.Text("text:N"))]
     if len(scale.spans) > 1:  # a pair of slashes in each gap: the axis is broken there
         slashes = pd.DataFrame([{"x": g + dx - 3, "x2": g + dx + 3, "y": height + 5, "y2": height - 5}
                                 for a, b in zip(scale.spans, scale.spans[1:], strict=False)
                                 for g in [(a.right + b.left) / 2] for dx in (-2.5, 2.5)])
-        layers.append(alt.Chart(slashes).mark_rule(color=theme.MUTED_COLOUR).encode(
-            x=alt.X("x:Q", **PX), x2="x2:Q", y=alt.Y("y:Q", **PX), y2="y2:Q"))
+        layers.append(chart_of(slashes).mark_rule(color=theme.MUTED_COLOUR).encode(
+            x=alt.X("x:Q", **PX), x2=alt.X2("x2:Q"), y=alt.Y("y:Q", **PX), y2=alt.Y2("y2:Q")))
     return layers
 
 
-def label_marks(frame: pd.DataFrame, *, x, y, text: str = "label:N", tooltip=None, colour: str | None = None,
-                **mark) -> list[alt.Chart]:
+def label_marks(frame: pd.DataFrame, *, x: alt.X | alt.XValue, y: alt.Y | alt.YValue, text: str = "label:N",
+                tooltip=None, colour: str | None = None, **mark) -> list[alt.Chart]:
     """Direct labels as laid out by the chart's geometry: blocks of lines (``\\n``) drawn from their
     top, over a white halo so grid and rule lines behind them do not cut through the words."""
     style = {"baseline": "top", "lineBreak": "\n", "lineHeight": LINE_HEIGHT, "fontSize": theme.FONT_SIZE,
              "align": "center", **mark}
-    halo = alt.Chart(frame).mark_text(stroke="white", strokeWidth=3, strokeJoin="round", **style).encode(
-        x=x, y=y, text=text)
-    words = alt.Chart(frame).mark_text(color=colour or theme.TEXT_COLOUR, **style).encode(x=x, y=y, text=text)
+    halo = chart_of(frame).mark_text(stroke="white", strokeWidth=3, strokeJoin="round", **style).encode(
+        x=x, y=y, text=alt.Text(text))
+    words = chart_of(frame).mark_text(color=colour or theme.TEXT_COLOUR, **style).encode(
+        x=x, y=y, text=alt.Text(text))
     return [halo, words.encode(tooltip=tooltip) if tooltip else words]
 
 
@@ -205,11 +230,11 @@ def row_names(lay: Strip) -> alt.Chart:
     """A strip chart's row names: left of the plot, or in bold above each row (a phone)."""
     if lay.headings:
         frame = pd.DataFrame([{"name": name, "x": box.left, "y": box.top} for name, box in lay.headings.items()])
-        return alt.Chart(frame).mark_text(align="left", baseline="top", fontWeight="bold").encode(
-            x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None), text="name:N")
+        return chart_of(frame).mark_text(align="left", baseline="top", fontWeight="bold").encode(
+            x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None), text=alt.Text("name:N"))
     frame = pd.DataFrame([{"name": name, "y": y} for name, y in lay.rows.items()])
-    return alt.Chart(frame).mark_text(align="right", baseline="middle").encode(
-        x=alt.value(-ROW_NAME_GAP), y=alt.Y("y:Q", scale=None, axis=None), text="name:N")
+    return chart_of(frame).mark_text(align="right", baseline="middle").encode(
+        x=alt.XValue(-ROW_NAME_GAP), y=alt.Y("y:Q", scale=None, axis=None), text=alt.Text("name:N"))
 
 
 PADDING = 8  # the theme's padding on each side of a chart
@@ -230,12 +255,13 @@ def finish(chart: alt.TopLevelMixin, title: str, note: str, alt_text: str, width
     ``width`` wide."""
     inner = width - 2 * PADDING
     lines = wrap(note, inner)
-    footer = alt.Chart(pd.DataFrame({"source_note": ["\n".join(lines)]})).mark_text(
+    footer = chart_of(pd.DataFrame({"source_note": ["\n".join(lines)]})).mark_text(
         align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT, fontSize=theme.FONT_SIZE,
-        color=theme.MUTED_COLOUR).encode(x=alt.value(-left - SLACK), y=alt.value(0), text="source_note:N").properties(
+        color=theme.MUTED_COLOUR).encode(
+        x=alt.XValue(-left - SLACK), y=alt.YValue(0), text=alt.Text("source_note:N")).properties(
         width=plot_width(width, left), height=LINE_HEIGHT * len(lines))
-    return alt.vconcat(chart, footer, spacing=14).properties(
-        title=alt.Title(wrap(title, inner, theme.TITLE_SIZE, bold=True)), description=alt_text)
+    return alt.vconcat(chart, footer, spacing=14, title=alt.Title(wrap(title, inner, theme.TITLE_SIZE, bold=True)),
+                       description=alt_text)
 
 
 def no_data(ctx: Context, title: str, what: str, caption: str) -> Figure:
@@ -243,9 +269,10 @@ def no_data(ctx: Context, title: str, what: str, caption: str) -> Figure:
     alt_text = f"{NO_DATA}: {what}."
 
     def panel(width: float) -> alt.VConcatChart:
-        message = alt.Chart(pd.DataFrame({"text": ["\n".join(wrap(alt_text, width - 60))]})).mark_text(
+        message = chart_of(pd.DataFrame({"text": ["\n".join(wrap(alt_text, width - 60))]})).mark_text(
             fontSize=theme.FONT_SIZE + 1, color=theme.MUTED_COLOUR, lineBreak="\n", lineHeight=LINE_HEIGHT).encode(
-            x=alt.value(plot_width(width) / 2), y=alt.value(40), text="text:N", tooltip=["text:N"],
+            x=alt.XValue(plot_width(width) / 2), y=alt.YValue(40), text=alt.Text("text:N"),
+            tooltip=[alt.Tooltip("text:N")],
         ).properties(width=plot_width(width), height=80)
         return finish(message, title, ctx.citations.note(()), alt_text, width)
 

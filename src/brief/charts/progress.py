@@ -35,6 +35,7 @@ from .common import (
     Figure,
     TimeScale,
     both,
+    chart_of,
     finish,
     label_marks,
     midpoint,
@@ -258,10 +259,10 @@ def _share_axis(geo: Geometry) -> list[alt.Chart]:
     """Grid lines at each quarter of the whole (shares are read across) with their tick labels."""
     ticks = pd.DataFrame({"y": [geo.y(v) for v in SHARE_TICKS], "text": [str(v) for v in SHARE_TICKS],
                           "x": 0.0, "x2": geo.scale.width})
-    return [alt.Chart(ticks).mark_rule(color=theme.GRID_COLOUR).encode(
-                x=alt.X("x:Q", **PX), x2="x2:Q", y=alt.Y("y:Q", **PX)),
-            alt.Chart(ticks).mark_text(align="right", baseline="middle").encode(
-                x=alt.value(-8), y=alt.Y("y:Q", **PX), text="text:N")]
+    return [chart_of(ticks).mark_rule(color=theme.GRID_COLOUR).encode(
+                x=alt.X("x:Q", **PX), x2=alt.X2("x2:Q"), y=alt.Y("y:Q", **PX)),
+            chart_of(ticks).mark_text(align="right", baseline="middle").encode(
+                x=alt.XValue(-8), y=alt.Y("y:Q", **PX), text=alt.Text("text:N"))]
 
 
 def _layers(points: pd.DataFrame, geo: Geometry) -> list[alt.Chart]:
@@ -270,8 +271,8 @@ def _layers(points: pd.DataFrame, geo: Geometry) -> list[alt.Chart]:
     if geo.bands:
         bands = pd.DataFrame([{"x": b.left, "x2": b.right, "y": geo.top, "y2": geo.bottom, "text": b.text}
                               for b in geo.bands])
-        layers.append(alt.Chart(bands).mark_rect(color=BAND_FILL).encode(
-            x=alt.X("x:Q", **PX), x2="x2:Q", y=alt.Y("y:Q", **PX), y2="y2:Q",
+        layers.append(chart_of(bands).mark_rect(color=BAND_FILL).encode(
+            x=alt.X("x:Q", **PX), x2=alt.X2("x2:Q"), y=alt.Y("y:Q", **PX), y2=alt.Y2("y2:Q"),
             tooltip=[alt.Tooltip("text:N", title="No figure")]))
     layers += _share_axis(geo)
     shapes = ["circle", "diamond", "square", "triangle-up"]
@@ -281,7 +282,7 @@ def _layers(points: pd.DataFrame, geo: Geometry) -> list[alt.Chart]:
         shape=[shapes[order[m] % len(shapes)] for m in points["metric"]],
         label_text=[b.text for b in geo.labels], label_x=[b.x for b in geo.labels],
         label_y=[b.top for b in geo.labels], align=[b.align for b in geo.labels])
-    layers.append(alt.Chart(frame).mark_point(filled=True, size=110, color=theme.TEXT_COLOUR, opacity=1).encode(
+    layers.append(chart_of(frame).mark_point(filled=True, size=110, color=theme.TEXT_COLOUR, opacity=1).encode(
         x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), shape=alt.Shape("shape:N", scale=None), tooltip=TOOLTIP))
     for align in ("center", "left", "right"):
         if (frame["align"] == align).any():
@@ -289,20 +290,20 @@ def _layers(points: pd.DataFrame, geo: Geometry) -> list[alt.Chart]:
                                   y=alt.Y("label_y:Q", **PX), text="label_text:N", tooltip=TOOLTIP, align=align)
     texts = pd.DataFrame([{"text": b.label.text, "x": b.label.x, "y": b.label.top} for b in geo.bands if b.label])
     if not texts.empty:
-        layers.append(alt.Chart(texts).mark_text(baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT,
+        layers.append(chart_of(texts).mark_text(baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT,
                                                  color=theme.MUTED_COLOUR).encode(
-            x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text="text:N"))
+            x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text=alt.Text("text:N")))
     if geo.counts.headings:
         heads = pd.DataFrame([{"text": name, "x": box.left, "y": box.top} for name, box in geo.counts.headings.items()])
-        layers.append(alt.Chart(heads).mark_text(align="left", baseline="top", fontWeight="bold").encode(
-            x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text="text:N"))
+        layers.append(chart_of(heads).mark_text(align="left", baseline="top", fontWeight="bold").encode(
+            x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text=alt.Text("text:N")))
     heading = pd.DataFrame({"text": [geo.heading.what]})
-    layers += label_marks(heading, x=alt.value(0), y=alt.value(0), text="text:N", align="left")
+    layers += label_marks(heading, x=alt.XValue(0), y=alt.YValue(0), text="text:N", align="left")
     return layers + time_axis(geo.scale, geo.height)
 
 
 def _layout(points: pd.DataFrame, geo: Geometry, title: str, note: str, alt_text: str, width: float):
-    chart = alt.layer(*_layers(points, geo)).properties(width=geo.scale.width, height=geo.height + AXIS_HEIGHT)
+    chart = alt.layer(*_layers(points, geo), width=geo.scale.width, height=geo.height + AXIS_HEIGHT)
     return finish(chart, title, note, alt_text, width, left=geo.left)
 
 

@@ -35,6 +35,7 @@ from .common import (
     Span,
     TimeScale,
     both,
+    chart_of,
     finish,
     label_marks,
     midpoint,
@@ -159,16 +160,16 @@ def _layers(ctx: Context, items: pd.DataFrame, scale: TimeScale, lay: strip.Stri
     (rule, _), (_, bottom) = lay.rules[0]
     as_of = pd.DataFrame({"x": [rule], "y": [0.0], "y2": [bottom], "text": [note.what], "note_x": [note.left]})
     layers = [*time_axis(scale, lay.height, grid=True),
-              alt.Chart(as_of).mark_rule(color=theme.MUTED_COLOUR, strokeDash=[3, 3]).encode(
-                  x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), y2="y2:Q"),
-              *label_marks(as_of, x=alt.X("note_x:Q", **PX), y=alt.value(0), text="text:N",
+              chart_of(as_of).mark_rule(color=theme.MUTED_COLOUR, strokeDash=[3, 3]).encode(
+                  x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), y2=alt.Y2("y2:Q")),
+              *label_marks(as_of, x=alt.X("note_x:Q", **PX), y=alt.YValue(0), text="text:N",
                            colour=theme.MUTED_COLOUR, align="left")]
     for kind, hollow, shape, size in (("event", False, "circle", 60), ("event", True, "circle", 60),
                                       ("deadline", True, "triangle-down", 80)):
         part = frame[(frame["kind"] == kind) & (frame["hollow"] == hollow)]
         if not part.empty:
             style = {"filled": False, "fill": "white", "strokeWidth": 2} if hollow else {"filled": True}
-            layers.append(alt.Chart(part).mark_point(shape=shape, size=size, opacity=1, **style).encode(
+            layers.append(chart_of(part).mark_point(shape=shape, size=size, opacity=1, **style).encode(
                 x=x, y=y, color=colour, tooltip=TOOLTIP))
     layers += label_marks(frame, x=alt.X("label_x:Q", **PX), y=alt.Y("label_y:Q", **PX), text="label_text:N",
                           tooltip=TOOLTIP)
@@ -177,7 +178,7 @@ def _layers(ctx: Context, items: pd.DataFrame, scale: TimeScale, lay: strip.Stri
 
 def _layout(ctx: Context, items: pd.DataFrame, title: str, note: str, alt_text: str, width: float):
     scale, lay = geometry(ctx, items, width)
-    chart = alt.layer(*_layers(ctx, items, scale, lay)).properties(width=lay.width, height=lay.height + AXIS_HEIGHT)
+    chart = alt.layer(*_layers(ctx, items, scale, lay), width=lay.width, height=lay.height + AXIS_HEIGHT)
     return finish(chart, title, note, alt_text, width, left=lay.left)
 
 
