@@ -338,6 +338,28 @@ def test_named_editions_build_side_by_side(tiny):
     assert record(tiny, "2024-05")["parameters"]["as_of"] == "2024-05-31"
 
 
+def test_after_all_editions_latest_names_the_newest_whichever_finished_last(tiny):
+    """Editions build concurrently; here the older one waits until the newer one is published and
+    pointed at, so it finishes last: latest.txt still names the newer."""
+    from brief.build import build_all_editions
+
+    (tiny / "editions" / "2024-06.yml").write_text('title: "June"\nas_of: 2024-06-30\n', encoding="utf-8")
+    latest = tiny / "reports" / "latest.txt"
+
+    class OlderLast(FakeExecutor):
+        def __call__(self, spec, output, parameters, project_root, **kwargs):
+            deadline = time.monotonic() + 20
+            while (parameters["as_of"] == "2024-05-31" and time.monotonic() < deadline
+                   and not (latest.is_file() and latest.read_text() == "2024-06\n")):
+                time.sleep(0.01)
+            super().__call__(spec, output, parameters, project_root, **kwargs)
+
+    results = build_all_editions(project_root=tiny, executor=OlderLast(), renderer=FakeRenderer(), jobs=2,
+                                 progress=Progress(Lines(), live=False))
+    assert [r.edition for r in results] == ["2024-05", "2024-06"]
+    assert latest.read_text() == "2024-06\n"
+
+
 def test_verify_rebuilds_cleanly_and_names_each_tampered_output(tiny, monkeypatch):
     """`brief verify`'s comparisons and report; that a real rebuild is byte-identical: test_build.py."""
     from click.testing import CliRunner

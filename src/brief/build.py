@@ -506,4 +506,6 @@ def build_all_editions(*, project_root: Path | str = ".", formats=FORMATS, engin
                               executor=executor, renderer=renderer)
 
     _run_all(one, names, workers)
+    # The editions finish in any order: latest.txt names the newest, not the one that finished last.
+    _point_latest_at(results[names[-1]].directory.parent, names[-1], progress or Progress())
     return [results[name] for name in names]
