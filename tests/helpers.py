@@ -27,6 +27,7 @@ from brief.exceptions import NotebookError
 from brief.progress import Progress
 from brief.project import copy_inputs
 from brief.render import vega
+from brief.validate import validated_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 # The test suite's own project data (tests/fixtures/project/README.md): tests never depend on the shipped
@@ -40,7 +41,8 @@ FIXTURE_INPUTS = ("data", "seeds", "editions", "brief.qmd")
 
 def copy_project(dest: Path) -> Path:
     """A project in ``dest``: the real notebooks, Quarto files and lock file with the fixture's data,
-    seeds, editions and brief; its cache holds the Vega bundle (see ``vega_bundle``)."""
+    seeds, editions and brief; its cache holds the Vega bundle (see ``vega_bundle``) and the fixture
+    data's validation stamp (see ``fixture_validation_stamp``)."""
     copy_inputs(ROOT, dest)
     for name in FIXTURE_INPUTS:
         target = dest / name
@@ -51,6 +53,9 @@ def copy_project(dest: Path) -> Path:
     bundle = vega.cache_file(dest / CACHE_DIR)
     bundle.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(vega_bundle(), bundle)
+    stamp = fixture_validation_stamp()
+    (dest / CACHE_DIR / stamp.parent.name).mkdir(exist_ok=True)
+    shutil.copy2(stamp, dest / CACHE_DIR / stamp.parent.name / stamp.name)
     return dest
 
 
@@ -58,7 +63,7 @@ def copy_project(dest: Path) -> Path:
 def vega_bundle() -> Path:
     """The Vega bundle a project's first build makes (two CPU-seconds), made once per test run by the
     build's own code. Project copies start with it, as after a user's first build; fresh projects
-    (``make_tiny_project``, the Quarto clone, verify's rebuild) and test_vega_cache still make their own."""
+    (``make_tiny_project``, verify's rebuild) and test_vega_cache still make their own."""
     folder = Path(tempfile.mkdtemp(prefix="brief-vega-"))
     atexit.register(shutil.rmtree, folder, True)
     vega.prefetch(folder)
@@ -66,6 +71,21 @@ def vega_bundle() -> Path:
     made.parent.mkdir(parents=True, exist_ok=True)  # prefetch makes none once this process has a tag
     made.write_text(vega.vega_script_tag(), encoding="utf-8")  # the tag this process holds, or the one just made
     return made
+
+
+@functools.cache
+def fixture_validation_stamp() -> Path:
+    """The stamp the fixture's data and seeds earn by passing every check (about a CPU-second), made once
+    per test run by the validator itself. Project copies start with it, as after a user's first build;
+    a test that edits the data or a seed changes the digest the stamp is named by, so its data is
+    checked again."""
+    folder = Path(tempfile.mkdtemp(prefix="brief-stamp-"))
+    atexit.register(shutil.rmtree, folder, True)
+    for name in ("data", "seeds"):
+        shutil.copytree(FIXTURE / name, folder / name)
+    validated_tables(folder / "data")
+    (stamp,) = (folder / CACHE_DIR / "validated").iterdir()
+    return stamp
 
 
 def copy_shipped_project(dest: Path) -> Path:

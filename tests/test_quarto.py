@@ -17,10 +17,11 @@ import pytest
 import yaml
 
 from brief.cache import CACHE_DIR
+from brief.render import vega
 from brief.render.quarto import quarto_binary
 
 from .browser import PHONE, browser_page, open_page
-from .helpers import FIXTURE, FIXTURE_INPUTS, ROOT, brief_in_process, copy_built, edition_outputs
+from .helpers import FIXTURE, FIXTURE_INPUTS, ROOT, brief_in_process, copy_built, edition_outputs, vega_bundle
 from .pagefill import MOST_BLANK, page_gaps
 
 pytestmark = [pytest.mark.quarto, pytest.mark.slow]
@@ -178,8 +179,9 @@ def clone(quarto, tmp_path_factory, built_default, built_editions):
     """A fresh clone of this repository's HEAD, as a user gets it — with the fixture's data committed
     in place of the shipped data, so the comparison with the built-in build is like for like.
 
-    Its notebook cache holds the shared builds' executed notebooks (as after a user's own builds), so the
-    pre-render step's build runs and renders but re-executes no notebook those builds already ran."""
+    Its cache holds the shared builds' executed notebooks and the Vega bundle (as after a user's own
+    builds), so the pre-render step's build runs and renders but re-executes no notebook those builds
+    already ran."""
     path = tmp_path_factory.mktemp("clone") / "brief"
     run("git", "clone", "--quiet", str(ROOT), str(path), check=True)
     for name in FIXTURE_INPUTS:
@@ -191,6 +193,9 @@ def clone(quarto, tmp_path_factory, built_default, built_editions):
     run("git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "fixture data", cwd=path, check=True)
     for built in (built_default, built_editions.root):
         shutil.copytree(built / CACHE_DIR / "notebooks", path / CACHE_DIR / "notebooks", dirs_exist_ok=True)
+    bundle = vega.cache_file(path / CACHE_DIR)  # test_vega_cache checks a first build making one
+    bundle.parent.mkdir(exist_ok=True)
+    shutil.copy2(vega_bundle(), bundle)
     return path
 
 
