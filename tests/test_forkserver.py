@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
 import subprocess
 import sys
 import textwrap
@@ -123,6 +124,33 @@ def test_interrupt_and_kill_reach_a_forked_kernel(fresh_server):
     pid = asyncio.run(scenario())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_forked_kernels_cpu_time_is_counted_to_the_build_like_an_ordinary_ones(fresh_server):
+    """The warm parent waits for its kernels' monitors before it exits, so `time make test` or
+    `time brief build` counts what the kernels used (else it went to init, uncounted)."""
+    async def burn_a_cpu_second():
+        km = forkserver.ForkingKernelManager(kernel_name="python3")
+        await km.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        kc = km.client()
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=60)
+        kc.execute("import time\nt = time.process_time()\nwhile time.process_time() - t < 1: pass")
+        await kc.get_shell_msg(timeout=60)
+        await km.shutdown_kernel(now=True)
+        kc.stop_channels()
+
+    def children_cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    before = children_cpu()
+    asyncio.run(burn_a_cpu_second())
+    warm_parent = forkserver.server().process.pid
+    fields = Path(f"/proc/{warm_parent}/stat").read_text().rsplit(")", 1)[1].split()
+    its_own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime: its imports
+    forkserver.shutdown()
+    assert children_cpu() - before - its_own >= 1.0
 
 
 KILLED_BUILD = """

@@ -68,6 +68,7 @@ PACKAGE = __name__.split(".")[0]  # the project's own package: never kept across
 LAUNCHER = ("-m", "ipykernel_launcher")
 START_TIMEOUT = 60.0  # seconds for the warm parent to import and fork, before falling back
 _MESSAGE_LIMIT = 1 << 20
+_CLOSE_WAIT = 1.0  # seconds a closing build waits for the warm parent to reap its monitors
 # The warm parent's entry point; the control socket's descriptor number is its argument.
 _BOOT = "import sys; from brief.forkserver import serve; serve(int(sys.argv[1]))"
 
@@ -158,10 +159,15 @@ class ForkServer:
         return ForkedKernel(json.loads(reply)["pid"], ours)
 
     def close(self) -> None:
-        """Stop the warm parent at once: it holds no work (each kernel has its monitor)."""
+        """Stop the warm parent. It holds no work, but it waits for the monitors of kernels that have
+        ended, so their CPU time (and their kernels') is counted to this process like an ordinary
+        kernel's; one still watching a running kernel (JupyterLab closing) is not waited for."""
         self._control.close()
-        self.process.kill()
-        self.process.wait()
+        try:
+            self.process.wait(timeout=_CLOSE_WAIT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 _lock = threading.Lock()
@@ -373,8 +379,9 @@ def serve(control_fd: int) -> None:
         message, fds, _, _ = socket.recv_fds(control, _MESSAGE_LIMIT, 1)
         while _reap_one():
             pass
-        if not message:
-            return  # the build closed its end
+        if not message:  # the build closed its end
+            _reap_ended_monitors()
+            os._exit(0)  # no interpreter teardown of everything imported: nothing is left to save
         conn = socket.socket(fileno=fds[0])
         request = json.loads(message)
         request["env"].update(import_effects)
@@ -436,6 +443,18 @@ class _CompiledFinder:
         if spec is not None and type(spec.loader) is importlib.machinery.SourceFileLoader:
             spec.loader = _CompiledLoader(spec.loader.name, spec.loader.path)
         return spec
+
+
+def _reap_ended_monitors() -> None:
+    """Wait for the monitors whose kernels have ended (a monitor reports and exits at once), for up
+    to the time the build gives the warm parent to stop."""
+    deadline = time.monotonic() + _CLOSE_WAIT / 2
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                time.sleep(0.005)
+        except ChildProcessError:
+            return
 
 
 def _reap_one() -> bool:
