@@ -9,6 +9,7 @@ import resource
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -100,6 +101,33 @@ def test_the_warm_parent_runs_no_threads_of_its_libraries(tmp_path, fresh_server
     names = {(task / "comm").read_text().strip() for task in tasks.iterdir()}
     # vl-convert names its V8 and Tokio threads; OpenBLAS's pool (shut down around fork) keeps the process name
     assert len(names) == 1, f"threads of its libraries in the warm parent: {names}"
+
+
+def test_a_notebook_runs_in_its_project_without_moving_the_process(tmp_path, fresh_server, monkeypatch):
+    """A kernel starts in the project it belongs to, while the process's working directory stays where it
+    is: builds of different projects in one process (`brief verify`, threads) must not swap kernels'
+    directories."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    seen, running = set(), True
+
+    def watch():
+        while running:
+            seen.add(os.getcwd())
+            time.sleep(0.001)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        spec = notebook(tmp_path / "where.ipynb", "import os; print(os.getcwd())")
+        out = tmp_path / "where.out.ipynb"
+        execute(spec, out, {}, tmp_path, failed_copy=tmp_path / "_failed" / out.name)
+    finally:
+        running = False
+        watcher.join()
+    assert nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"].strip() == str(tmp_path)
+    assert seen == {str(elsewhere)}
 
 
 def test_interrupt_and_kill_reach_a_forked_kernel(fresh_server):

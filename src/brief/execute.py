@@ -90,7 +90,11 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
     given = {k: v for k, v in parameters.items() if k in spec.parameters}
     deadline = None if timeout is None else time.monotonic() + timeout
     try:
-        papermill.execute_notebook(str(spec.path), str(output), parameters=given, cwd=str(project_root),
+        # The kernel is told its working directory (nbclient passes resources' path to it) instead
+        # of papermill's cwd=, which changes the whole process's directory from this worker thread:
+        # another build's kernel started meanwhile would run in this project (or the reverse).
+        papermill.execute_notebook(str(spec.path), str(output), parameters=given,
+                                   resources={"metadata": {"path": str(project_root)}},
                                    kernel_name="python3", progress_bar=False, log_output=False,
                                    shutdown_kernel="immediate",  # outputs are saved; no need to wait
                                    # ipykernel warns on every start about its local TCP transport
