@@ -16,14 +16,13 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 
 
-_shared: tuple | None = None  # (playwright, browser) once a test has used them
+_shared: tuple | None = None  # (playwright, browser) while a test module uses them
 
 
 def shared_browser():
-    """The one Chromium of the test run (of each worker under -n), started on first use: starting
-    playwright's driver and Chromium costs about two CPU-seconds. conftest closes it when the run ends.
-    Each page gets a fresh browser context, so no cookies, storage or cache carry from one test to
-    the next."""
+    """The one Chromium of the current test module, started on first use (a launch costs about a
+    CPU-second); conftest closes it after the module's last test. Each page gets a fresh browser
+    context, so no cookies, storage or cache carry from one test to the next."""
     global _shared
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")

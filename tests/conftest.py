@@ -34,9 +34,11 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped in CI, where Chromium/poppler/qpdf must be installed: {report.longrepr}"
 
 
-def pytest_sessionfinish(session, exitstatus):
-    """The browser tests share one Chromium (tests/browser.py): it is closed when the run ends."""
-    close_shared_browser()
+def pytest_runtest_teardown(item, nextitem):
+    """A module's browser tests share one Chromium (tests/browser.py); it is closed after the module's last
+    test, so no browser is left running while other modules run their kernels."""
+    if nextitem is None or nextitem.module is not item.module:
+        close_shared_browser()
 
 
 # The real builds the suite shares (each costs tens of CPU-seconds: real kernels, pandoc, Typst).
