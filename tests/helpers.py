@@ -50,13 +50,18 @@ def copy_project(dest: Path) -> Path:
             shutil.rmtree(target)
         (shutil.copytree if (FIXTURE / name).is_dir() else shutil.copy2)(FIXTURE / name, target)
     (dest / "reports").mkdir(exist_ok=True)
-    bundle = vega.cache_file(dest / CACHE_DIR)
-    bundle.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(vega_bundle(), bundle)
+    give_vega_bundle(dest)
     stamp = fixture_validation_stamp()
     (dest / CACHE_DIR / stamp.parent.name).mkdir(exist_ok=True)
     shutil.copy2(stamp, dest / CACHE_DIR / stamp.parent.name / stamp.name)
     return dest
+
+
+def give_vega_bundle(root: Path) -> None:
+    """Put the bundle of ``vega_bundle`` in ``root``'s cache, where a build looks for it."""
+    bundle = vega.cache_file(root / CACHE_DIR)
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(vega_bundle(), bundle)
 
 
 @functools.cache

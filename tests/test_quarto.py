@@ -17,11 +17,10 @@ import pytest
 import yaml
 
 from brief.cache import CACHE_DIR
-from brief.render import vega
 from brief.render.quarto import quarto_binary
 
 from .browser import PHONE, browser_page, open_page
-from .helpers import FIXTURE, FIXTURE_INPUTS, ROOT, brief_in_process, copy_built, edition_outputs, vega_bundle
+from .helpers import FIXTURE, FIXTURE_INPUTS, ROOT, brief_in_process, copy_built, edition_outputs, give_vega_bundle
 from .pagefill import MOST_BLANK, page_gaps
 
 pytestmark = [pytest.mark.quarto, pytest.mark.slow]
@@ -193,9 +192,7 @@ def clone(quarto, tmp_path_factory, built_default, built_editions):
     run("git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "fixture data", cwd=path, check=True)
     for built in (built_default, built_editions.root):
         shutil.copytree(built / CACHE_DIR / "notebooks", path / CACHE_DIR / "notebooks", dirs_exist_ok=True)
-    bundle = vega.cache_file(path / CACHE_DIR)  # test_vega_cache checks a first build making one
-    bundle.parent.mkdir(exist_ok=True)
-    shutil.copy2(vega_bundle(), bundle)
+    give_vega_bundle(path)  # test_vega_cache checks a first build making one
     return path
 
 

@@ -74,6 +74,14 @@ def chart_data(spec: dict, meta: dict, svg: str) -> dict:
     return {VEGALITE_MIME: spec, SVG_MIME: svg, HTML_MIME: html, TEXT_MIME: meta["alt"]}
 
 
+def output_data(spec: dict, meta: dict) -> dict:
+    """A chart output's data as a kernel shows it: complete, or in a build's kernel only the spec and
+    the alt text (:func:`add_missing_svgs` completes it)."""
+    if svg_later():
+        return {VEGALITE_MIME: spec, TEXT_MIME: meta["alt"]}
+    return chart_data(spec, meta, to_svg(spec))
+
+
 def _attr(text: str) -> str:
     return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
             .replace(">", "&gt;"))

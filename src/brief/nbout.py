@@ -24,7 +24,7 @@ import altair as alt
 
 from . import chartsvg, theme
 from .context import Context
-from .contract import MARKDOWN_MIME, OUTPUT_METADATA_KEY, TEXT_MIME, VEGALITE_MIME
+from .contract import MARKDOWN_MIME, OUTPUT_METADATA_KEY
 from .dataset import load_dataset
 from .params import resolve
 
@@ -53,11 +53,7 @@ def chart_bundle(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str
     meta = {"label": label, "caption": caption, "alt": alt, "sources": list(sources)}
     if narrow is not None:
         meta["narrow"] = narrow.to_dict()
-    if chartsvg.svg_later():
-        data = {VEGALITE_MIME: spec, TEXT_MIME: alt}
-    else:
-        data = chartsvg.chart_data(spec, meta, chartsvg.to_svg(spec))
-    return data, {OUTPUT_METADATA_KEY: meta}
+    return chartsvg.output_data(spec, meta), {OUTPUT_METADATA_KEY: meta}
 
 
 def show_chart(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str, sources: list[str],

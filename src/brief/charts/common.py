@@ -231,10 +231,10 @@ def row_names(lay: Strip) -> alt.Chart:
     if lay.headings:
         frame = pd.DataFrame([{"name": name, "x": box.left, "y": box.top} for name, box in lay.headings.items()])
         return chart_of(frame).mark_text(align="left", baseline="top", fontWeight="bold").encode(
-            x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None), text=alt.Text("name:N"))
+            x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text=alt.Text("name:N"))
     frame = pd.DataFrame([{"name": name, "y": y} for name, y in lay.rows.items()])
     return chart_of(frame).mark_text(align="right", baseline="middle").encode(
-        x=alt.XValue(-ROW_NAME_GAP), y=alt.Y("y:Q", scale=None, axis=None), text=alt.Text("name:N"))
+        x=alt.XValue(-ROW_NAME_GAP), y=alt.Y("y:Q", **PX), text=alt.Text("name:N"))
 
 
 PADDING = 8  # the theme's padding on each side of a chart
