@@ -204,6 +204,15 @@ CASES = [
         root, lambda d: resource("events")(d)["schema"]["fields"][0]["constraints"].__setitem__("pattern", "(a+)+$")),
      ["validate"], 1, r"^data/datapackage\.json:\d+:resources\.events\.schema\.fields\.event_id\.constraints\."
      r"pattern: the pattern cannot be checked in bounded time"),
+    ("a constraint of the wrong type, refused by frictionless's own schema check", lambda root: descriptor(
+        root, lambda d: resource("events")(d)["schema"]["fields"][0]["constraints"].__setitem__("maxLength", "ten")),
+     ["validate"], 1, r"^data/datapackage\.json:\d+:resources\.events\.schema: 'ten' is not of type 'integer' at "
+     r"property 'constraints/maxLength' \(correct data/datapackage\.json"),
+    ("a bound that is no value of its field (frictionless would fail comparing it)", lambda root: descriptor(
+        root, lambda d: resource("events")(d)["schema"]["fields"][0].update(type="integer",
+                                                                            constraints={"minimum": "one"})),
+     ["validate"], 1, r"^data/datapackage\.json:\d+:resources\.events\.schema\.fields\.event_id\.constraints\."
+     r'minimum: "one" is not of type integer \(write a value the field itself could hold\)'),
     ("terminal escapes in a cell are printed escaped", set_cell("events", 2, "kind", "\x1b]0;pwned\x07meeting"),
      ["validate"], 1, r"^data/events\.csv:2:kind: unknown value '\\x1b\]0;pwned\\x07meeting'"),
     ("a bidirectional override in a cell", set_cell("sources", 2, "title", "A \u202ereport"), ["validate"], 1,

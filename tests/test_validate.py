@@ -88,6 +88,21 @@ def test_bad_value_is_reported_at_its_cell(project, table, line, field, value, e
     assert errors[-1] == "1 problem(s) found; nothing was built."
 
 
+def test_an_edit_is_checked_again_only_in_the_table_it_changed(project):
+    """`brief preview` validates after every edit: frictionless reads again only the edited table, and
+    finds what the edit broke."""
+    from brief import checks
+
+    checks._table_errors.cache_clear()  # earlier tests may have checked this very edit
+    tables, _ = check_dataset(project / "data")
+    assert checks._table_errors.cache_info().misses == len(tables)
+    set_cell(project, "progress", 2, "value", "forty")
+    _, problems = check_dataset(project / "data")
+    assert checks._table_errors.cache_info().misses == len(tables) + 1
+    assert [str(p) for p in problems] == ["data/progress.csv:2:value: 'forty' is not a valid number "
+                                          "(write a number such as 40)"]
+
+
 def test_duplicate_id_names_both_lines(project):
     set_cell(project, "meetings", 4, "meeting_id", cell(project, "meetings", 2, "meeting_id"))
     code, errors = validate(project)

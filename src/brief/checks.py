@@ -14,6 +14,8 @@ and reporting stay untouched.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
 from collections.abc import Callable
@@ -23,7 +25,7 @@ from pathlib import Path
 import networkx as nx
 
 from .dates import parse_fuzzy_date
-from .descriptor import DESCRIPTOR, Descriptor
+from .descriptor import DESCRIPTOR, SCHEMA_FIX, Descriptor
 from .problems import Problem
 from .tables import Table
 from .text import did_you_mean, has_control_character, shown
@@ -32,6 +34,7 @@ LIST_DELIMITER = ";"
 SOURCES = "sources"  # the table every fact row cites through its source_id
 SEEDS_DIR = "seeds"
 MAX_SEED_BYTES = 8 * 1024 * 1024
+MAX_ERRORS_PER_TABLE = 1000  # as frictionless's validate(): a wholly wrong file is not a million lines
 
 
 @dataclass
@@ -60,26 +63,76 @@ def check(function: Callable[[CheckContext], list[Problem]]):
 
 
 def schema_problems(tables: dict[str, Table], descriptor: Descriptor) -> list[Problem]:
-    """Run frictionless on the parsed cells and translate its errors into Problems; then the foreign keys."""
-    from frictionless import Package  # imported lazily: it is slow to import
-
-    resources = []
+    """Run frictionless on each table's parsed cells and translate its errors into Problems; then the
+    foreign keys."""
+    problems = []
     for res in descriptor.resources:
         table = tables[res.name]
         names = list(table.fields())
-        data = [names] + [[row.get(n, "") for n in names] for row in table.rows]
         schema = {k: v for k, v in res.schema.items() if k not in ("brief", "foreignKeys")}
         schema["fields"] = [{k: v for k, v in f.items() if k != "brief"} for f in res.schema["fields"]]
-        resources.append({"name": res.name, "data": data, "schema": schema})
-    report = Package.from_descriptor({"resources": resources}).validate()
-    problems = []
-    for task in report.tasks:
-        table = tables[task.name]
-        for err in task.errors:
-            problem = _translate(table, err, tables)
+        schema_json = json.dumps(schema, sort_keys=True)
+        line = descriptor.line_of(f'"{res.name}"')
+        refused = [Problem(descriptor.display, line, f"resources.{res.name}.schema{where}", what, fix)
+                   for where, what, fix in _refusals(schema_json)]
+        if refused:  # the cells cannot be checked against a schema frictionless cannot read
+            problems += refused
+            continue
+        cells = [names] + [[row.get(n, "") for n in names] for row in table.rows]
+        for err in _table_errors(schema_json, json.dumps(cells)):
+            problem = _translate(table, err)
             if problem:
                 problems.append(problem)
     return problems + foreign_key_problems(tables, descriptor)
+
+
+@functools.lru_cache(maxsize=256)
+def _refusals(schema: str) -> tuple[tuple[str, str, str], ...]:
+    """(where, what, fix) for what frictionless refuses in a table's schema (its own metadata check,
+    from the errors' notes), and for a minimum or maximum that is not a value of its field's type
+    (frictionless would fail on the first cell it compares)."""
+    from frictionless import Field, FrictionlessException
+
+    try:
+        _frictionless_schema(schema)
+    except FrictionlessException as err:
+        return tuple(("", reason.note, SCHEMA_FIX) for reason in err.reasons or [err.error])
+    refusals = []
+    for spec in json.loads(schema)["fields"]:
+        bounds = {b: v for b, v in spec.get("constraints", {}).items() if b in ("minimum", "maximum")}
+        bare = Field.from_descriptor({k: v for k, v in spec.items() if k != "constraints"}) if bounds else None
+        for bound, value in bounds.items():
+            if bare.read_cell(value)[0] is None:
+                refusals.append((f".fields.{spec['name']}.constraints.{bound}",
+                                 f"{shown(json.dumps(value), 40)} is not of type {spec.get('type', 'string')}",
+                                 "write a value the field itself could hold"))
+    return tuple(refusals)
+
+
+# The errors frictionless finds in one table, for its schema and cells (both as JSON text). A pure
+# function of them, so it is kept: `brief preview` re-checks after every edit, and an edit changes
+# one table, whose check is the only one run again. Frictionless's own validate() is not used: it
+# re-validates and deep-copies every descriptor at each call (twice the time), and its report
+# holds the same header and row errors that opening the table gives (the "baseline" check).
+@functools.lru_cache(maxsize=256)
+def _table_errors(schema: str, cells: str) -> tuple:
+    from frictionless.resources import TableResource  # imported lazily: frictionless is slow to import
+
+    resource = TableResource(data=json.loads(cells), schema=_frictionless_schema(schema))
+    with resource:
+        errors = list(resource.header.errors)
+        for row in resource.row_stream:
+            errors += row.errors
+            if len(errors) >= MAX_ERRORS_PER_TABLE:
+                break
+    return tuple(errors[:MAX_ERRORS_PER_TABLE])
+
+
+@functools.lru_cache(maxsize=64)
+def _frictionless_schema(schema: str):
+    from frictionless import Schema
+
+    return Schema.from_descriptor(json.loads(schema))
 
 
 def _names(fields) -> list[str]:
@@ -115,7 +168,7 @@ _TYPE_FIXES = {"number": "write a number such as 40", "integer": "write a whole 
                "boolean": "write true or false", "date": "write a date as YYYY-MM-DD"}
 
 
-def _translate(table: Table, err, tables: dict[str, Table]) -> Problem | None:
+def _translate(table: Table, err) -> Problem | None:
     kind = err.type
     row_number = getattr(err, "row_number", None)
     line = _line(table, row_number)

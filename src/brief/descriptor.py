@@ -27,7 +27,7 @@ MAX_DESCRIPTOR_BYTES = 1024 * 1024
 NAME = re.compile(r"^[a-z0-9_][a-z0-9_.-]*$")
 FIELD_TYPES = {"string", "number", "integer", "boolean", "object", "array", "list", "date", "time", "datetime",
                "year", "yearmonth", "duration", "geopoint", "geojson", "any"}
-_FIX = f"correct data/{DESCRIPTOR}; see the Frictionless Table Schema"
+SCHEMA_FIX = f"correct data/{DESCRIPTOR}; see the Frictionless Table Schema"
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,14 @@ class Descriptor:
     display: str
     raw: dict
     resources: tuple[Resource, ...]
+    text: str = ""  # as read, for line numbers
 
     def get(self, name: str) -> Resource | None:
         return next((r for r in self.resources if r.name == name), None)
+
+    def line_of(self, needle: str) -> int:
+        """The line of the first occurrence of ``needle`` (1 when absent)."""
+        return _line_of(self.text, needle)
 
 
 class DescriptorProblems(Exception):
@@ -75,7 +80,7 @@ def read_descriptor(data_dir: Path | str) -> Descriptor:
     raw, text = _load_json(path, display)
     problems: list[Problem] = []
 
-    def problem(where: str, what: str, fix: str = _FIX, needle: str | None = None) -> None:
+    def problem(where: str, what: str, fix: str = SCHEMA_FIX, needle: str | None = None) -> None:
         problems.append(Problem(display, _line_of(text, needle), where, what, fix))
 
     resources = raw.get("resources") if isinstance(raw, dict) else None
@@ -93,7 +98,7 @@ def read_descriptor(data_dir: Path | str) -> Descriptor:
             _check_references(parsed, problem)
     if problems:
         raise DescriptorProblems(problems)
-    return Descriptor(path, display, raw, tuple(parsed))
+    return Descriptor(path, display, raw, tuple(parsed), text)
 
 
 def _load_json(path: Path, display: str) -> tuple[object, str]:
@@ -104,7 +109,7 @@ def _load_json(path: Path, display: str) -> tuple[object, str]:
         if not path.is_file():
             fail("the schema is missing" if not path.exists() else "the schema is not a regular file")
         if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
-            fail(f"the schema is larger than {MAX_DESCRIPTOR_BYTES // 1024} KiB", _FIX)
+            fail(f"the schema is larger than {MAX_DESCRIPTOR_BYTES // 1024} KiB", SCHEMA_FIX)
         raw_bytes = path.read_bytes()
     except OSError as err:
         fail(f"cannot read the schema: {err.strerror}", "check the file's permissions")
@@ -115,9 +120,10 @@ def _load_json(path: Path, display: str) -> tuple[object, str]:
     try:
         return json.loads(text), text
     except json.JSONDecodeError as err:
-        raise DescriptorProblems([Problem(display, err.lineno, "-", f"not valid JSON: {err.msg}", _FIX)]) from None
+        raise DescriptorProblems([Problem(display, err.lineno, "-", f"not valid JSON: {err.msg}",
+                                          SCHEMA_FIX)]) from None
     except RecursionError:
-        fail("the schema is nested too deeply", _FIX)
+        fail("the schema is nested too deeply", SCHEMA_FIX)
 
 
 def _line_of(text: str, needle: str | None) -> int:
