@@ -26,6 +26,7 @@ from .helpers import (
     FakeExecutor,
     FakeRenderer,
     build_with_fakes,
+    give_vega_bundle,
     make_tiny_project,
     reports_digest,
     set_cell,
@@ -390,6 +391,7 @@ def test_sigkill_during_render_leaves_the_previous_edition_intact_and_the_next_b
     build_with_fakes(tiny)
     before = reports_digest(tiny)
     set_cell(tiny, "events", 3, "kind", "meeting")
+    give_vega_bundle(tiny)  # as after any earlier build in a process of its own: it is not what is tested
     proc = fake_build_process(tiny, "--render-seconds", "30")
     for line in proc.stderr:  # progress lines are plain when not on a terminal
         if "rendering" in line:

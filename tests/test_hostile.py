@@ -91,10 +91,11 @@ def test_read_only_data_directory_builds(project):
 
 
 def test_full_disk_gives_a_clear_error_and_keeps_the_previous_outputs(tmp_path):
-    from .helpers import build_with_fakes, make_tiny_project
+    from .helpers import build_with_fakes, give_vega_bundle, make_tiny_project
 
     root = make_tiny_project(tmp_path / "project")
     build_with_fakes(root)  # the previous outputs; only the build that meets the full disk needs a process
+    give_vega_bundle(root)  # as after any earlier build in a process of its own: it is not what is tested
     before = tree_digest(root / "reports")
     script = Path(__file__).parent / "fake_build.py"
     set_cell(root, "events", 3, "kind", "meeting")  # the build has to write again
