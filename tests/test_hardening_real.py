@@ -49,6 +49,13 @@ def test_a_notebook_over_its_time_limit_is_stopped_with_one_line(tmp_path):
                      "ran is kept at reports/_failed/alpha.ipynb; find the slow cell, or allow more time with "
                      "brief build --timeout SECONDS)"], proc.stderr
     assert reports_digest(root) == before
+    # As far as it ran: every cell up to the slow one was run (the injected parameters too), and the
+    # slow one has no output, for it never finished.
+    kept = [c for c in nbformat.read(root / "reports" / "_failed" / "alpha.ipynb", as_version=4).cells
+            if c.cell_type == "code"]
+    assert [c.execution_count for c in kept] == list(range(1, len(kept) + 1)), kept
+    assert any("injected-parameters" in c.metadata.get("tags", []) and 'as_of = "' in c.source for c in kept)
+    assert "time.sleep(120)" in kept[-1].source and not kept[-1].outputs
     time.sleep(1)
     assert processes_in(root) == []
 

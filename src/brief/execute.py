@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -93,7 +94,7 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
         # The kernel is told its working directory (nbclient passes resources' path to it) instead
         # of papermill's cwd=, which changes the whole process's directory from this worker thread:
         # another build's kernel started meanwhile would run in this project (or the reverse).
-        papermill.execute_notebook(str(spec.path), str(output), parameters=given,
+        papermill.execute_notebook(str(spec.path), str(output), parameters=given, engine_name=_engine(),
                                    resources={"metadata": {"path": str(project_root)}},
                                    kernel_name="python3", progress_bar=False, log_output=False,
                                    shutdown_kernel="immediate",  # outputs are saved; no need to wait
@@ -128,6 +129,37 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
     _strip_volatile(nb)
     chartsvg.add_missing_svgs(nb)
     write_notebook(nb, output)
+
+
+@functools.cache
+def _engine() -> str:
+    """papermill's nbclient engine, writing the executed notebook once, when it ends (finished, failed
+    or stopped by the time limit), instead of before and after every cell: the output is read by
+    nobody while it runs, and those writes of a growing notebook were a tenth of a build's own CPU."""
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    class WrittenAtTheEnd(NotebookExecutionManager):
+        def save(self, **kwargs):
+            if self.end_time is not None:  # set by notebook_complete, which papermill always calls
+                super().save(**kwargs)
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                             autosave_cell_every=30, **kwargs):
+            # papermill's Engine.execute_notebook, with the manager above
+            manager = WrittenAtTheEnd(nb, output_path=output_path, progress_bar=progress_bar,
+                                      log_output=log_output, autosave_cell_every=autosave_cell_every)
+            manager.notebook_start()
+            try:
+                cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                manager.cleanup_pbar()
+                manager.notebook_complete()
+            return manager.nb
+
+    papermill_engines.register("brief", Engine)
+    return "brief"
 
 
 def _failing_label(output: Path, exec_count) -> str | None:
