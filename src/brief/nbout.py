@@ -49,10 +49,13 @@ def chart_bundle(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str
     kernel the data holds only the spec and the alt text: the build adds the SVG and the HTML
     (:mod:`brief.chartsvg`).
     """
-    spec = chart.to_dict()
+    # Not validated against the Vega-Lite schema here (half of to_dict's time, in every build): a
+    # spec's structure comes from the chart code alone, and tests/test_chart_geometry.py validates
+    # every chart; the data only fills in values, which the schema leaves free.
+    spec = chart.to_dict(validate=False)
     meta = {"label": label, "caption": caption, "alt": alt, "sources": list(sources)}
     if narrow is not None:
-        meta["narrow"] = narrow.to_dict()
+        meta["narrow"] = narrow.to_dict(validate=False)
     return chartsvg.output_data(spec, meta), {OUTPUT_METADATA_KEY: meta}
 
 
