@@ -71,18 +71,28 @@ def run_probe(root: Path, spec: NotebookSpec) -> dict:
 
 @pytest.fixture
 def fresh_server(monkeypatch):
-    """No warm parent left over from another test, and none left behind."""
+    """No warm parent left over from another test, and none left behind: for the tests about starting,
+    replacing and stopping one."""
     monkeypatch.delenv(forkserver.DISABLE_VARIABLE, raising=False)
     forkserver.shutdown()
     yield
     forkserver.shutdown()
 
 
-def test_a_notebook_cannot_see_what_an_earlier_one_did(tmp_path, fresh_server):
+@pytest.fixture
+def warm_parent(monkeypatch):
+    """The warm parent this process's builds share, started if none runs. A kernel forked from it must
+    not depend on what it served before, so these tests share it, as a build's notebooks do (starting
+    one costs a CPU-second of imports)."""
+    monkeypatch.delenv(forkserver.DISABLE_VARIABLE, raising=False)
+    return forkserver.server()
+
+
+def test_a_notebook_cannot_see_what_an_earlier_one_did(tmp_path, warm_parent):
     first = run_probe(tmp_path, notebook(tmp_path / "first.ipynb", LEAK, PROBE))
     second = run_probe(tmp_path, notebook(tmp_path / "second.ipynb", PROBE))
 
-    parent = forkserver.server().process.pid
+    parent = warm_parent.process.pid
     assert first["warm"] and second["warm"], "both kernels start with pandas already imported"
     assert first["warm_parent"] == second["warm_parent"] == parent, "both forked from the same warm parent"
     assert first["pid"] != second["pid"]
@@ -95,7 +105,7 @@ def test_a_notebook_cannot_see_what_an_earlier_one_did(tmp_path, fresh_server):
     assert first["loader"] == "_CompiledLoader", "with the parent's compilation of the unchanged files"
 
 
-def test_the_warm_parent_runs_no_threads_of_its_libraries(tmp_path, fresh_server):
+def test_the_warm_parent_runs_no_threads_of_its_libraries(tmp_path, warm_parent):
     probe = run_probe(tmp_path, notebook(tmp_path / "probe.ipynb", PROBE))  # the parent has imported everything
     tasks = Path(f"/proc/{probe['warm_parent']}/task")
     names = {(task / "comm").read_text().strip() for task in tasks.iterdir()}
@@ -103,7 +113,7 @@ def test_the_warm_parent_runs_no_threads_of_its_libraries(tmp_path, fresh_server
     assert len(names) == 1, f"threads of its libraries in the warm parent: {names}"
 
 
-def test_a_notebook_runs_in_its_project_without_moving_the_process(tmp_path, fresh_server, monkeypatch):
+def test_a_notebook_runs_in_its_project_without_moving_the_process(tmp_path, warm_parent, monkeypatch):
     """A kernel starts in the project it belongs to, while the process's working directory stays where it
     is: builds of different projects in one process (`brief verify`, threads) must not swap kernels'
     directories."""
@@ -130,7 +140,7 @@ def test_a_notebook_runs_in_its_project_without_moving_the_process(tmp_path, fre
     assert seen == {str(elsewhere)}
 
 
-def test_interrupt_and_kill_reach_a_forked_kernel(fresh_server):
+def test_interrupt_and_kill_reach_a_forked_kernel(warm_parent):
     async def scenario():
         km = forkserver.ForkingKernelManager(kernel_name="python3")
         await km.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"])
@@ -204,7 +214,7 @@ def gone(pid: int, within: float) -> bool:
     return False
 
 
-def test_a_killed_build_leaves_no_kernel_and_no_warm_parent(fresh_server):
+def test_a_killed_build_leaves_no_kernel_and_no_warm_parent(warm_parent):
     build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD], stdout=subprocess.PIPE, text=True)
     kernel, parent = map(int, build.stdout.readline().split())
     build.kill()
@@ -213,7 +223,7 @@ def test_a_killed_build_leaves_no_kernel_and_no_warm_parent(fresh_server):
     assert gone(parent, within=30), "the warm parent outlived the build"
 
 
-def test_ordinary_kernels_with_a_notice_where_forking_is_off(tmp_path, fresh_server, monkeypatch, capsys):
+def test_ordinary_kernels_with_a_notice_where_forking_is_off(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(forkserver.DISABLE_VARIABLE, "0")
     monkeypatch.setattr(forkserver, "_noticed", set())
     first = run_probe(tmp_path, notebook(tmp_path / "first.ipynb", PROBE))
@@ -252,7 +262,7 @@ print(json.dumps({"path": sys.path, "cwd": os.getcwd(), "executable": sys.execut
 """
 
 
-def test_a_forked_kernel_looks_like_an_ordinary_one_from_inside(tmp_path, fresh_server, monkeypatch):
+def test_a_forked_kernel_looks_like_an_ordinary_one_from_inside(tmp_path, warm_parent, monkeypatch):
     forked = run_probe(tmp_path, notebook(tmp_path / "forked.ipynb", SURROUNDINGS))
     monkeypatch.setenv(forkserver.DISABLE_VARIABLE, "0")
     monkeypatch.setattr(forkserver, "_noticed", set())
@@ -276,7 +286,7 @@ def test_the_parents_compilation_is_used_only_for_a_file_whose_bytes_are_unchang
     assert edited is not codes[path][1] and "EDITED_SINCE" in edited.co_names
 
 
-def test_a_forked_kernel_writes_the_same_notebook_as_an_ordinary_one(project, fresh_server, monkeypatch):
+def test_a_forked_kernel_writes_the_same_notebook_as_an_ordinary_one(project, warm_parent, monkeypatch):
     from brief.execute import inspect
 
     spec = inspect(project / "notebooks" / "cadence.ipynb", project)  # charts, tables and prose
