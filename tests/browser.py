@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run", "--disable-quic"]
 # A phone: playwright's touch screen and mobile viewport.
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+# Every chart (if any) has drawn its SVG.
+DRAWN = "[...document.querySelectorAll('.brief-chart')].every(c => c.querySelector('svg'))"
 
 
 _shared: tuple | None = None  # (playwright, browser) while a test module uses them
@@ -82,7 +86,35 @@ def open_page(html: Path, *, width: int = 1280, height: int = 900):
 def browser_page(html, **context):
     """(page, log) for ``html`` once every chart (if any) has drawn; ``context``: playwright's browser
     context options (e.g. PHONE). The page must log no error and request nothing off the machine."""
-    with _page(html, "[...document.querySelectorAll('.brief-chart')].every(c => c.querySelector('svg'))",
-               **context) as (page, log):
+    with _page(html, DRAWN, **context) as (page, log):
         yield page, log
     assert log["errors"] == [] and log["requests"] == [], log
+
+
+class SharedPages:
+    """Pages a test module opens once (per HTML and context options) and hands to each of its tests that
+    only reads them: a load of the brief costs about 2 CPU-seconds, most of it Vega drawing the charts.
+    A test that changes the page (taps or hovers a chart, follows a link, emulates print) opens its own
+    (``browser_page``). Reading tests may scroll (to screenshot a chart further down): each is handed the
+    page scrolled back to the top, as it was loaded, so no test depends on which ran before it."""
+
+    def __init__(self):
+        self._opened = ExitStack()
+        self._pages: dict[tuple[str, str], tuple] = {}
+
+    @contextmanager
+    def open(self, html: Path, **context):
+        """(page, log) like ``browser_page``, from the module's page of ``html`` with ``context``."""
+        key = (html.resolve().as_uri(), json.dumps(context, sort_keys=True))
+        if key not in self._pages:
+            self._pages[key] = self._opened.enter_context(_page(html, DRAWN, **context))
+        page, log = self._pages[key]
+        page.evaluate("window.scrollTo(0, 0)")
+        # Nothing a reading test may do leaves the page elsewhere: no link followed, no other document.
+        assert (page.url, page.evaluate("[scrollX, scrollY]")) == (key[0], [0, 0]), page.url
+        yield page, log
+        # The log holds everything since the load, so an error in loading fails every test that reads the page.
+        assert log["errors"] == [] and log["requests"] == [] and log["dialogs"] == [], log
+
+    def close(self) -> None:
+        self._opened.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import close_shared_browser
+from .browser import SharedPages, close_shared_browser
 from .helpers import ROOT, Build, brief_in_process, copy_project
 
 
@@ -34,11 +34,21 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped in CI, where Chromium/poppler/qpdf must be installed: {report.longrepr}"
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item, nextitem):
     """A module's browser tests share one Chromium (tests/browser.py); it is closed after the module's last
-    test, so no browser is left running while other modules run their kernels."""
+    test, so no browser is left running while other modules run their kernels. Last, after pytest's own
+    teardown has closed the module's fixtures (shared_pages closes its pages in the browser)."""
     if nextitem is None or nextitem.module is not item.module:
         close_shared_browser()
+
+
+@pytest.fixture(scope="module")
+def shared_pages():
+    """The module's pages that its reading tests share (tests/browser.py SharedPages)."""
+    pages = SharedPages()
+    yield pages
+    pages.close()
 
 
 # The real builds the suite shares (each costs tens of CPU-seconds: real kernels, pandoc, Typst).

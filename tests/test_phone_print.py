@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from .browser import PHONE, browser_page
+from .browser import DESKTOP, PHONE, browser_page
 from .helpers import edition_outputs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -48,8 +48,8 @@ CHART_TEXT = """() => [...document.querySelectorAll('.brief-chart')].map(chart =
 })"""
 
 
-def test_chart_text_on_a_phone_is_at_least_11px(html, shots):
-    with browser_page(html, **PHONE) as (page, _):
+def test_chart_text_on_a_phone_is_at_least_11px(html, shots, shared_pages):
+    with shared_pages.open(html, **PHONE) as (page, _):
         charts = page.evaluate(CHART_TEXT)
         page.locator(".brief-chart").first.scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "first-chart.png"))
@@ -59,10 +59,10 @@ def test_chart_text_on_a_phone_is_at_least_11px(html, shots):
     assert small == {}, f"chart text under {SMALLEST_TEXT} px on a phone (each chart needs its narrow layout): {small}"
 
 
-def test_charts_fill_the_column_on_a_desktop(html):
+def test_charts_fill_the_column_on_a_desktop(html, shared_pages):
     # At 1280 px the column is wider than the page layout (560 px): the chart scales up to the column, so its
     # text is larger than the PDF's rather than ~10 px in a half-empty column.
-    with browser_page(html, viewport={"width": 1280, "height": 900}) as (page, _):
+    with shared_pages.open(html, **DESKTOP) as (page, _):
         charts = page.evaluate(CHART_TEXT)
         columns = page.evaluate(
             "() => [...document.querySelectorAll('.brief-chart')].map(c => c.parentElement.clientWidth)")
@@ -89,7 +89,7 @@ def test_a_tap_opens_a_tooltip_inside_the_window(html, shots):
     from playwright.sync_api import TimeoutError as Timeout
 
     width, height = PHONE["viewport"]["width"], PHONE["viewport"]["height"]
-    with browser_page(html, **PHONE) as (page, _):
+    with browser_page(html, **PHONE) as (page, _):  # its own page: taps leave tooltips and scroll behind
         for n, marks in enumerate(page.evaluate(MARKS)):
             shown = None
             for x, y in marks[:12]:  # the first marks from the left that carry a tooltip
@@ -118,8 +118,8 @@ TABLES = """() => [...document.querySelectorAll('main table')].map(t => ({
 }))"""
 
 
-def test_tables_fit_a_phone_and_stay_tables_on_a_desktop(html, shots):
-    with browser_page(html, **PHONE) as (page, _):
+def test_tables_fit_a_phone_and_stay_tables_on_a_desktop(html, shots, shared_pages):
+    with shared_pages.open(html, **PHONE) as (page, _):
         tables = page.evaluate(TABLES)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
         reflowed = page.locator("main table.brief-reflow")
@@ -129,7 +129,7 @@ def test_tables_fit_a_phone_and_stay_tables_on_a_desktop(html, shots):
     assert tables and any(t["reflowed"] for t in tables), tables  # the fixture has a table too wide for a phone
     for t in tables:
         assert t["fits"] and t["right"] <= 390 and t["caption"] <= 390 and t["labelled"], t
-    with browser_page(html, viewport={"width": 1280, "height": 900}) as (page, _):
+    with shared_pages.open(html, **DESKTOP) as (page, _):
         assert not any(t["reflowed"] for t in page.evaluate(TABLES))
 
 
@@ -137,7 +137,7 @@ def test_tables_fit_a_phone_and_stay_tables_on_a_desktop(html, shots):
 def test_printed_pages_are_numbered_without_link_arrows_or_overflow(html, tmp_path, shots):
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils not installed (apt-get install poppler-utils)")
-    with browser_page(html, viewport={"width": PRINT_WIDTH, "height": 1000}) as (page, _):
+    with browser_page(html, viewport={"width": PRINT_WIDTH, "height": 1000}) as (page, _):  # its own: print media
         page.emulate_media(media="print")
         wide = page.evaluate(f"""() => [...document.querySelectorAll('main *')].filter(e => !e.closest('svg'))
           .filter(e => e.getBoundingClientRect().right > {PRINT_WIDTH} + 1

@@ -19,7 +19,7 @@ import yaml
 from brief.cache import CACHE_DIR
 from brief.render.quarto import quarto_binary
 
-from .browser import PHONE, browser_page, open_page
+from .browser import DESKTOP, PHONE, browser_page
 from .helpers import FIXTURE, FIXTURE_INPUTS, ROOT, brief_in_process, copy_built, edition_outputs, give_vega_bundle
 from .pagefill import MOST_BLANK, page_gaps
 
@@ -141,10 +141,11 @@ def test_quarto_html_is_one_offline_file_without_links_to_unpublished_files(quar
 
 
 @pytest.mark.browser
-def test_both_htmls_in_chromium_draw_every_chart_offline(built_default, quarto_build, artifacts):
+def test_both_htmls_in_chromium_draw_every_chart_offline(built_default, quarto_build, artifacts, shared_pages):
+    # The desktop pages are the fold test's too (shared_pages): both only read them.
     for name, root in (("builtin", built_default), ("quarto", quarto_build)):
         html = edition_outputs(root)["html"]
-        with open_page(html) as (page, log):
+        with shared_pages.open(html, **DESKTOP) as (page, log):
             charts = page.locator(".brief-chart")
             assert charts.count() == html_facts(html.read_text(encoding="utf-8"))["charts"] > 0
             for i in range(charts.count()):
@@ -253,10 +254,14 @@ FRONT = """() => {
 
 
 @pytest.mark.browser
-def test_both_htmls_fold_the_contents_on_a_phone_and_keep_notes_by_their_text(built_default, quarto_build, artifacts):
+def test_both_htmls_fold_the_contents_on_a_phone_and_keep_notes_by_their_text(built_default, quarto_build, artifacts,
+                                                                               shared_pages):
     for name, root in (("builtin", built_default), ("quarto", quarto_build)):
         html = edition_outputs(root)["html"]
-        with browser_page(html, viewport={"width": 1280, "height": 900}) as (page, _):
+        # The shared desktop page (the draw test's too): the click on the contents' summary changes nothing
+        # there unless this test fails (the summary takes no pointer events on a desktop, so nothing gets
+        # focus, toggles or scrolls); the phone's taps follow a link, so the phone has a page of its own.
+        with shared_pages.open(html, **DESKTOP) as (page, _):
             desk = page.evaluate(FRONT)
             page.locator("nav#TOC summary").click(force=True)  # the contents are no toggle on a desktop
             assert page.evaluate("document.querySelector('nav#TOC details').open"), name
