@@ -291,10 +291,50 @@ def test_label_boxes_collide_with_nothing(width, crowd):
         assert label.box.within(lay.frame.width, lay.frame.height), label.lines
         for m in lay.markers:
             assert not label.box.overlaps(locator._marker_box(m["x"], m["y"])), (label.lines, m["place_id"])
-        for line in lay.lines:
+        for line in lay.lines if label.role != locator.COUNTRY_OVER_LINES else ():  # see the next test
             for a, b in itertools.pairwise(line["points"]):
                 assert not label.box.crosses(a, b), (label.lines, line["place_id"])
     assert len(boxes) == len(set(boxes))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_country_the_places_are_in_is_named(width, spec, narrow_spec):
+    """On a phone the lines along Armenia's borders leave its name no free spot: it is then written
+    across them, its middle inside Armenia, on a white halo, rather than left out or put in place of a
+    place's label."""
+    lay = layout(None, width)
+    named = {label.lines[0]: label for label in lay.labels if label.role in ("country", locator.COUNTRY_OVER_LINES)}
+    assert lay.focus and {c.upper() for c in lay.focus} <= set(named), (lay.focus, sorted(named))
+    assert lay.numbered == []  # no place lost its label to a country's name
+    for country in lay.focus:
+        box = named[country.upper()].box
+        assert locator.contains_each(pixel_rings(lay, country), [((box.left + box.right) / 2, box.bottom)])[0]
+    drawn = spec if width == locator.MAP_WIDTH else narrow_spec
+    for label in named.values():
+        assert label.role != locator.COUNTRY_OVER_LINES or label.lines[0] in halo_texts(drawn), label.lines
+
+
+def pixel_rings(lay, country: str) -> list:
+    geometry = next(f["geometry"] for f in lay.countries if f["properties"]["name"] == country)
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    return [[tuple(point) for point in ring] for polygon in polygons for ring in polygon]
+
+
+def halo_texts(spec: dict) -> set[str]:
+    """The texts a chart draws with a white outline under them."""
+    found, stack = set(), [spec]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            mark = node.get("mark")
+            if isinstance(mark, dict) and mark.get("type") == "text" and mark.get("stroke") == "white":
+                data = node.get("data", {})
+                rows = spec["datasets"][data["name"]] if "name" in data else data.get("values", [])
+                found |= {row.get("text") for row in rows}
+            stack += node.values()
+        elif isinstance(node, list):
+            stack += node
+    return found
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -32,7 +32,7 @@ import functools
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 
 import altair as alt
@@ -495,8 +495,10 @@ def _scale_bar(frame: Frame, obstacles: Obstacles) -> tuple[Label, dict]:
             {"x0": x, "x1": x + length, "y": y + h - 1, "km": km})
 
 
-def _country_label(name: str, rings: list[list[Point]], obstacles: Obstacles, step: float = 10) -> Label | None:
-    """The country's name near the middle of its visible part, wholly inside it, clear of the rest."""
+def _country_label(name: str, rings: list[list[Point]], obstacles: Obstacles, step: float = 10,
+                   role: str = "country", whole: bool = True) -> Label | None:
+    """The country's name near the middle of its visible part, wholly inside it (or, not ``whole``, its
+    middle inside it), clear of the rest."""
     xs = [x for ring in rings for x, _ in ring]
     ys = [y for ring in rings for _, y in ring]
     x_lo, x_hi = max(min(xs), 0), min(max(xs), obstacles.width)
@@ -515,7 +517,8 @@ def _country_label(name: str, rings: list[list[Point]], obstacles: Obstacles, st
         return all(contains_each(rings, ((box.left, box.top), (box.right, box.top), (box.left, box.bottom),
                                          (box.right, box.bottom), ((box.left + box.right) / 2, box.bottom))))
 
-    return place_label([(lines, ((x, y - h / 2, "center") for x, y in cells))], obstacles, "country", inside=inside)
+    return place_label([(lines, ((x, y - h / 2, "center") for x, y in cells))], obstacles, role,
+                       inside=inside if whole else None)
 
 
 @dataclass(frozen=True)
@@ -699,22 +702,61 @@ def layout(places: pd.DataFrame, citations: Mapping[str, str], track_labels: Map
     entries = key_entries(rows, track_labels, track_colours)
     key = _key(entries, obstacles, base)
     scale_label, scale = _scale_bar(base.frame, obstacles)
-    borders = [(a, b) for rings in base.px_rings.values() for ring in rings
-               for a, b in zip(ring, ring[1:], strict=False)]
-    place_labels, numbered = _place_labels(rows, _anchors(markers, lines, base.frame), obstacles, borders)
-    labels = (key[0] if key else []) + [scale_label] + place_labels
-    labels += [c for c in (_country_label(name, base.px_rings[name], obstacles) for name in base.visible) if c]
+    place_labels, numbered, country_labels = _named(rows, _anchors(markers, lines, base.frame), obstacles, base)
+    labels = (key[0] if key else []) + [scale_label] + place_labels + country_labels
     return MapLayout(base.frame, rows, base.countries(), markers, lines, labels, key[1] if key else [], scale,
                      base.focus, base.visible, [] if key else entries, numbered, key[2] if key else None)
 
 
+def _named(rows: Sequence[Place], anchors: _Anchors, obstacles: Obstacles,
+           base: _Base) -> tuple[list[Label], list[tuple[str, str]], list[Label]]:
+    """The places' labels, then the names of the countries that fit. A country the places are in (the
+    focus) must be named, or the map does not say where it is. Where its name finds no room (on a
+    phone's narrow map), it is written across the drawn lines, on a white halo; failing that too, it is
+    placed before the places, which are then labelled around it.
+
+    Returns the place labels, the places marked by number and the country labels (in ``base.visible``
+    order)."""
+    borders = [(a, b) for rings in base.px_rings.values() for ring in rings
+               for a, b in zip(ring, ring[1:], strict=False)]
+    before = replace(obstacles, boxes=list(obstacles.boxes))
+    place_labels, numbered = _place_labels(rows, anchors, obstacles, borders)
+    names = {}
+    for name in base.visible:  # a focus country's name across the lines before the next country is named
+        names[name] = _country_label(name, base.px_rings[name], obstacles)
+        if names[name] is None and name in base.focus:
+            names[name] = _focus_label(name, base, obstacles, lines_too=False)
+    unnamed = [n for n in base.focus if n in names and names[n] is None]
+    if unnamed:
+        obstacles = before
+        names.update({name: _focus_label(name, base, obstacles, lines_too=True) for name in unnamed})
+        place_labels, numbered = _place_labels(rows, anchors, obstacles, borders)
+        names.update({name: _country_label(name, base.px_rings[name], obstacles)
+                      for name in base.visible if name not in unnamed})
+    return place_labels, numbered, [label for label in names.values() if label]
+
+
+def _focus_label(name: str, base: _Base, obstacles: Obstacles, lines_too: bool) -> Label | None:
+    """A focus country's name: clear of the lines if ``lines_too``; else across them, wholly inside the
+    country or, if it must, with only its middle inside (the labels and markers, whose boxes the copy
+    shares with ``obstacles``, still count)."""
+    rings, across = base.px_rings[name], replace(obstacles, lines=[])
+    return ((_country_label(name, rings, obstacles, step=FOCUS_STEP) if lines_too else None)
+            or _country_label(name, rings, across, step=FOCUS_STEP, role=COUNTRY_OVER_LINES)
+            or _country_label(name, rings, across, step=FOCUS_STEP, role=COUNTRY_OVER_LINES, whole=False))
+
+
 # --- the chart ------------------------------------------------------------------------------------
+
+FOCUS_STEP = 3  # px between the spots tried for a focus country's name: a small country has few free ones
+COUNTRY_OVER_LINES = "country-over-lines"  # a focus country's name that only fits across drawn lines
 
 # How each kind of label looks: (colour, font style, weight, white halo behind it).
 LABEL_STYLES = {
     "place": (TEXT_COLOUR, "normal", "normal", True),
     "area": ("#444444", "italic", "normal", True),
     "country": (MUTED, "normal", "normal", False),
+    COUNTRY_OVER_LINES: (MUTED, "normal", "normal", True),
     "key-heading": (MUTED, "normal", "normal", True),
     "key": (TEXT_COLOUR, "normal", "normal", True),
     "scale": (TEXT_COLOUR, "normal", "normal", False),
