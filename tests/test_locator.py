@@ -314,6 +314,22 @@ def test_every_country_the_places_are_in_is_named(width, spec, narrow_spec):
         assert label.role != locator.COUNTRY_OVER_LINES or label.lines[0] in halo_texts(drawn), label.lines
 
 
+def test_a_country_crowded_with_places_is_named_before_them():
+    """Twenty dots across Armenia leave its name no spot on a phone's map, even across the lines: it is
+    placed first, and the places' labels (most of them numbers here) go around it."""
+    places = read_places()
+    rings = locator.country_rings(locator.basemap())["Armenia"]
+    grid = [(lat / 100, lon / 100) for lat in range(3950, 4110, 20) for lon in range(4400, 4580, 25)]
+    inside = [p for p, ok in zip(grid, locator.contains_each(rings, [(lon, lat) for lat, lon in grid]), strict=True)
+              if ok]
+    dot = places[places["marker"] == "true"].iloc[[0]]
+    crowd = [dot.assign(place_id=f"in_armenia_{i}", label=f"A place in Armenia, number {i}", country="Armenia",
+                        lat=f"{lat:.2f}", lon=f"{lon:.2f}") for i, (lat, lon) in enumerate(inside[::2][:20])]
+    lay = layout(pd.concat([places, *crowd], ignore_index=True), locator.PHONE_MAP_WIDTH)
+    assert "ARMENIA" in {label.lines[0] for label in lay.labels if label.role.startswith("country")}
+    assert lay.numbered  # the places still each have their label or number (checked for every map above)
+
+
 def pixel_rings(lay, country: str) -> list:
     geometry = next(f["geometry"] for f in lay.countries if f["properties"]["name"] == country)
     polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]

@@ -136,27 +136,18 @@ def _engine() -> str:
     """papermill's nbclient engine, writing the executed notebook once, when it ends (finished, failed
     or stopped by the time limit), instead of before and after every cell: the output is read by
     nobody while it runs, and those writes of a growing notebook were a tenth of a build's own CPU."""
-    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
-
-    class WrittenAtTheEnd(NotebookExecutionManager):
-        def save(self, **kwargs):
-            if self.end_time is not None:  # set by notebook_complete, which papermill always calls
-                super().save(**kwargs)
+    from papermill.engines import NBClientEngine, papermill_engines
 
     class Engine(NBClientEngine):
         @classmethod
-        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
-                             autosave_cell_every=30, **kwargs):
-            # papermill's Engine.execute_notebook, with the manager above
-            manager = WrittenAtTheEnd(nb, output_path=output_path, progress_bar=progress_bar,
-                                      log_output=log_output, autosave_cell_every=autosave_cell_every)
-            manager.notebook_start()
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            # The manager saves only where it has an output path: none while the cells run; the
+            # path is back for notebook_complete, which papermill always calls next, and writes it.
+            output_path, nb_man.output_path = nb_man.output_path, None
             try:
-                cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
             finally:
-                manager.cleanup_pbar()
-                manager.notebook_complete()
-            return manager.nb
+                nb_man.output_path = output_path
 
     papermill_engines.register("brief", Engine)
     return "brief"

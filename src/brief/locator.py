@@ -725,23 +725,23 @@ def _named(rows: Sequence[Place], anchors: _Anchors, obstacles: Obstacles,
     for name in base.visible:  # a focus country's name across the lines before the next country is named
         names[name] = _country_label(name, base.px_rings[name], obstacles)
         if names[name] is None and name in base.focus:
-            names[name] = _focus_label(name, base, obstacles, lines_too=False)
+            names[name] = _focus_label(name, base, obstacles, clear_first=False)
     unnamed = [n for n in base.focus if n in names and names[n] is None]
     if unnamed:
         obstacles = before
-        names.update({name: _focus_label(name, base, obstacles, lines_too=True) for name in unnamed})
+        names.update({name: _focus_label(name, base, obstacles, clear_first=True) for name in unnamed})
         place_labels, numbered = _place_labels(rows, anchors, obstacles, borders)
         names.update({name: _country_label(name, base.px_rings[name], obstacles)
                       for name in base.visible if name not in unnamed})
     return place_labels, numbered, [label for label in names.values() if label]
 
 
-def _focus_label(name: str, base: _Base, obstacles: Obstacles, lines_too: bool) -> Label | None:
-    """A focus country's name: clear of the lines if ``lines_too``; else across them, wholly inside the
+def _focus_label(name: str, base: _Base, obstacles: Obstacles, clear_first: bool) -> Label | None:
+    """A focus country's name: clear of the lines if ``clear_first`` and it can; else across them, wholly inside the
     country or, if it must, with only its middle inside (the labels and markers, whose boxes the copy
     shares with ``obstacles``, still count)."""
     rings, across = base.px_rings[name], replace(obstacles, lines=[])
-    return ((_country_label(name, rings, obstacles, step=FOCUS_STEP) if lines_too else None)
+    return ((_country_label(name, rings, obstacles, step=FOCUS_STEP) if clear_first else None)
             or _country_label(name, rings, across, step=FOCUS_STEP, role=COUNTRY_OVER_LINES)
             or _country_label(name, rings, across, step=FOCUS_STEP, role=COUNTRY_OVER_LINES, whole=False))
 
