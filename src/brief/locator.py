@@ -39,7 +39,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .charts.common import Figure, chart_of
+from .charts.common import Figure, chart_of, layer, vconcat
 from .charts.text import LINE_HEIGHT, Block, Box, block_height, text_width, wrap
 from .dates import parse_fuzzy_date
 from .theme import FONT_SIZE, MUTED, PHONE_WIDTH, TEXT_COLOUR, TITLE_SIZE, WIDTH
@@ -874,7 +874,7 @@ def map_chart(lay: MapLayout) -> alt.LayerChart:
             longitude=alt.Longitude("x", **PX), latitude=alt.Latitude("y", **PX),
             fill=alt.Fill("colour:N", scale=None), tooltip=_tooltip()))
     layers += [frame_line, *_key_layers(lay), *_label_layers(lay, tips)]
-    return alt.layer(*layers, projection=alt.Projection(type="identity", scale=1, translate=[0, 0]), width=w, height=h)
+    return layer(*layers, projection=alt.Projection(type="identity", scale=1, translate=[0, 0]), width=w, height=h)
 
 
 # --- words: title, note, alt text -------------------------------------------------------------------
@@ -1003,14 +1003,14 @@ def _key_chart(lay: MapLayout, width: float) -> alt.LayerChart | None:
             x=alt.X("sx:Q", **px), x2=alt.X2("sx2:Q"), y=alt.Y("sy1:Q", **px), y2=alt.Y2("sy2:Q"),
             color=alt.Color("colour:N", scale=None)))
     height = max(r["y"] + LINE_HEIGHT * len(r["text"].split("\n")) for r in rows)
-    return alt.layer(*layers, width=width, height=height)
+    return layer(*layers, width=width, height=height)
 
 
 def _chart(lay: MapLayout, title: str, note: str, description: str) -> alt.VConcatChart:
     """Title and subtitle, the map, its key if it sits under the map, and the source note."""
     width = lay.frame.width
     parts = [map_chart(lay), _key_chart(lay, width), _footer(note, width)]
-    return alt.vconcat(*[p for p in parts if p is not None], spacing=10,
+    return vconcat(*[p for p in parts if p is not None], spacing=10,
                        title=alt.Title(wrap(title, width, TITLE_SIZE, bold=True), subtitle=wrap(SUBTITLE, width)),
                        description=description)
 

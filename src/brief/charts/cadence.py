@@ -27,6 +27,7 @@ from .common import (
     finish,
     iso,
     label_marks,
+    layer,
     midpoint,
     no_data,
     period_end,
@@ -34,6 +35,7 @@ from .common import (
     row_names,
     source_names,
     time_axis,
+    vconcat,
     window_label,
 )
 from .text import LINE_HEIGHT
@@ -109,7 +111,7 @@ def _strip(rows: pd.DataFrame, scale: TimeScale, lay: strip.Strip) -> alt.LayerC
                                                                    tooltip=TOOLTIP)
     labels = label_marks(rows, x=alt.X("label_x:Q", **PX), y=alt.Y("label_y:Q", **PX), text="label_text:N",
                          tooltip=TOOLTIP)
-    return alt.layer(*time_axis(scale, lay.height, grid=True), bars, dots, *labels, row_names(lay), *_key(lay),
+    return layer(*time_axis(scale, lay.height, grid=True), bars, dots, *labels, row_names(lay), *_key(lay),
                      width=lay.width, height=lay.height + AXIS_HEIGHT)
 
 
@@ -159,7 +161,7 @@ def _counts(ctx: Context, meetings: pd.DataFrame, scale: TimeScale) -> alt.Layer
     heading = chart_of(pd.DataFrame({"text": [f"Meetings per {ctx.params.period}"]})).mark_text(
         align="left", baseline="top", color=theme.MUTED_COLOUR).encode(
         x=alt.XValue(0), y=alt.YValue(0), text=alt.Text("text:N"))
-    return alt.layer(bars, numbers, heading, width=scale.width, height=COUNTS_HEIGHT)
+    return layer(bars, numbers, heading, width=scale.width, height=COUNTS_HEIGHT)
 
 
 def cadence_chart(ctx: Context) -> Figure:
@@ -185,7 +187,7 @@ def cadence_chart(ctx: Context) -> Figure:
 
     def layout(width: float):
         scale, lay = geometry(ctx, rows, width)
-        chart = alt.vconcat(_counts(ctx, meetings, scale), _strip(rows, scale, lay), spacing=6)
+        chart = vconcat(_counts(ctx, meetings, scale), _strip(rows, scale, lay), spacing=6)
         return finish(chart, title, ctx.citations.note(sources), alt_text, width, left=lay.left)
 
     wide, narrow = both(layout)

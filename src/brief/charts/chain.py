@@ -21,7 +21,7 @@ from ..dates import short_day
 from ..sections import and_list
 from ..text import number_words
 from . import chain_layout
-from .common import PX, Figure, both, chart_of, finish, no_data, plot_width, source_names
+from .common import PX, Figure, both, chart_of, finish, layer, no_data, plot_width, source_names, vconcat
 from .text import LINE_HEIGHT, wrap
 
 DASHES = {"solid": [1, 0], "dashed": [7, 4], "dotted": [2, 3]}
@@ -108,7 +108,7 @@ def _key(ctx: Context, used: set[str], shaded: list[str], width: float) -> alt.L
             x=alt.X("x:Q", **PX), x2=alt.X2("x2:Q"), y=alt.Y("y1:Q", **PX), y2=alt.Y2("y2:Q"),
             fill=alt.Fill("fill:N", scale=None)))
     height = tops[-1] + LINE_HEIGHT * len(lines[-1])
-    return alt.layer(*layers, width=width, height=height)
+    return layer(*layers, width=width, height=height)
 
 
 TOOLTIP = [alt.Tooltip("step:N", title="Step"), alt.Tooltip("status:N", title="Status"),
@@ -149,11 +149,11 @@ def _layout(ctx: Context, graph, nodes: pd.DataFrame, title: str, note: str, alt
         layers.append(chart_of(heads).mark_text(align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT,
                                                  fontWeight="bold", color=theme.MUTED_COLOUR).encode(
             x=alt.X("x:Q", **PX), y=alt.Y("y:Q", **PX), text=alt.Text("text:N")))
-    chart = alt.layer(*layers, width=plot, height=result.height)
+    chart = layer(*layers, width=plot, height=result.height)
     statuses = ctx.vocab["statuses"]
     shaded = [statuses.label(s) for s in statuses.ordered(set(nodes["status"]) & set(statuses.where("settled")))]
     key = _key(ctx, {link.relation for link in result.links}, shaded, plot)
-    return finish(alt.vconcat(chart, key, spacing=16), title, note, alt_text, width)
+    return finish(vconcat(chart, key, spacing=16), title, note, alt_text, width)
 
 
 def title(ctx: Context, graph, nodes: pd.DataFrame) -> str:

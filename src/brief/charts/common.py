@@ -13,7 +13,8 @@ Cost (each chart is built in a notebook kernel of every build): encodings are ty
 objects (``alt.X2("x2:Q")``, ``alt.Text(...)``, ``alt.YValue(0)``), never a shorthand string or an
 ``alt.value`` dict, which Altair turns into its class by hashing every class of its schema; a layer
 or concatenation gets its properties when it is made, not from ``.properties()``, which makes it
-again, and each time a composite chart is made it deep-copies every subchart.
+again. Layers and concatenations are made by :func:`layer` and :func:`vconcat`, not Altair's
+``alt.layer``/``alt.vconcat``, which deep-copy every subchart, data and all, to merge their params.
 """
 
 from __future__ import annotations
@@ -237,6 +238,41 @@ def row_names(lay: Strip) -> alt.Chart:
         x=alt.XValue(-ROW_NAME_GAP), y=alt.Y("y:Q", **PX), text=alt.Text("name:N"))
 
 
+def _plain(charts, sized_ok: bool) -> bool:
+    """Whether Altair's composition of ``charts`` would do nothing but copy them: none (nor any of its
+    layers) has params or a view name, they do not all share one data object (Altair would move it up),
+    and, where sizes move up to a layer (``sized_ok`` False), none has a size or view of its own.
+    Charts here have no params (module docstring); the rest holds for every chart drawn so far."""
+    parts = [p for c in charts for p in (c, *(c.layer if isinstance(c, alt.LayerChart) else ()))]
+    if any(getattr(p, "params", alt.Undefined) is not alt.Undefined or getattr(p, "name", alt.Undefined)
+           is not alt.Undefined for p in parts):
+        return False
+    if charts and charts[0].data is not alt.Undefined and all(c.data is charts[0].data for c in charts):
+        return False
+    return sized_ok or all(getattr(c, prop, alt.Undefined) is alt.Undefined
+                           for c in charts for prop in ("height", "width", "view"))
+
+
+def layer(*charts, **properties) -> alt.LayerChart:
+    """``alt.layer(*charts, **properties)``, the same spec, without the deep copy of every layer (its
+    data and all) that Altair makes to merge the layers' params, when it has nothing else to do
+    (:func:`_plain`): that copy was most of the cost of drawing a chart."""
+    if "data" in properties or not _plain(charts, sized_ok=False):
+        return alt.layer(*charts, **properties)
+    chart = alt.LayerChart(**properties)
+    chart.layer = list(charts)
+    return chart
+
+
+def vconcat(*charts, **properties) -> alt.VConcatChart:
+    """``alt.vconcat(*charts, **properties)``, the same spec, without the deep copies (see :func:`layer`)."""
+    if "data" in properties or not _plain(charts, sized_ok=True):
+        return alt.vconcat(*charts, **properties)
+    chart = alt.VConcatChart(**properties)
+    chart.vconcat = list(charts)
+    return chart
+
+
 PADDING = 8  # the theme's padding on each side of a chart
 SLACK = 2.0  # pixels left free each side of a plot: strokes and axis lines reach half their width beyond it
 
@@ -260,8 +296,8 @@ def finish(chart: alt.TopLevelMixin, title: str, note: str, alt_text: str, width
         color=theme.MUTED_COLOUR).encode(
         x=alt.XValue(-left - SLACK), y=alt.YValue(0), text=alt.Text("source_note:N")).properties(
         width=plot_width(width, left), height=LINE_HEIGHT * len(lines))
-    return alt.vconcat(chart, footer, spacing=14, title=alt.Title(wrap(title, inner, theme.TITLE_SIZE, bold=True)),
-                       description=alt_text)
+    return vconcat(chart, footer, spacing=14, title=alt.Title(wrap(title, inner, theme.TITLE_SIZE, bold=True)),
+                   description=alt_text)
 
 
 def no_data(ctx: Context, title: str, what: str, caption: str) -> Figure:

@@ -38,6 +38,7 @@ from .common import (
     chart_of,
     finish,
     label_marks,
+    layer,
     midpoint,
     no_data,
     plot_width,
@@ -303,7 +304,7 @@ def _layers(points: pd.DataFrame, geo: Geometry) -> list[alt.Chart]:
 
 
 def _layout(points: pd.DataFrame, geo: Geometry, title: str, note: str, alt_text: str, width: float):
-    chart = alt.layer(*_layers(points, geo), width=geo.scale.width, height=geo.height + AXIS_HEIGHT)
+    chart = layer(*_layers(points, geo), width=geo.scale.width, height=geo.height + AXIS_HEIGHT)
     return finish(chart, title, note, alt_text, width, left=geo.left)
 
 

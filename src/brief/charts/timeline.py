@@ -38,6 +38,7 @@ from .common import (
     chart_of,
     finish,
     label_marks,
+    layer,
     midpoint,
     no_data,
     plot_width,
@@ -178,7 +179,7 @@ def _layers(ctx: Context, items: pd.DataFrame, scale: TimeScale, lay: strip.Stri
 
 def _layout(ctx: Context, items: pd.DataFrame, title: str, note: str, alt_text: str, width: float):
     scale, lay = geometry(ctx, items, width)
-    chart = alt.layer(*_layers(ctx, items, scale, lay), width=lay.width, height=lay.height + AXIS_HEIGHT)
+    chart = layer(*_layers(ctx, items, scale, lay), width=lay.width, height=lay.height + AXIS_HEIGHT)
     return finish(chart, title, note, alt_text, width, left=lay.left)
 
 
