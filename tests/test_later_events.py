@@ -181,12 +181,19 @@ def test_stale_analyst_prose_is_listed_and_marked(later):
     assert strict.returncode == 1 and "analyst passage(s) are stale" in strict.stderr
 
 
-def test_an_edition_before_the_new_source_neither_cites_nor_knows_it(later, tmp_path):
+def test_an_edition_before_the_new_sources_neither_cites_nor_knows_them(later, tmp_path):
+    """The brief as of 30 June 2024, built on the data with the year of later events: it cites neither the
+    year-end review (published December 2024) nor the first-half review (2025) and says nothing learnt from
+    them; its figure is the one known in June, from the field notes."""
     root = copy_built(later[0], tmp_path / "project")
-    brief_in_process(root, "build", "-p", "as_of=2024-12-31", "--to", "pdf")
-    text = text_of(root / "reports" / "2024-12-31" / "armenia-azerbaijan-brief-2024-12-31.pdf")
-    assert "First-half review" not in text and "Port Sal" not in text and "15 of 15" not in text
-    assert "80% of the treaty" in text
+    brief_in_process(root, "build", "-p", "as_of=2024-06-30", "--to", "pdf")
+    text = text_of(root / "reports" / "2024-06-30" / "armenia-azerbaijan-brief-2024-06-30.pdf")
+    assert "The brief as it could have been written on 30 June 2024" in text
+    assert "Field notes (2024)" in text.split("Sources", 2)[-1]
+    for learnt_later in ("First-half review", "Port Sal", "15 of 15", "Year-end review", "80% of the treaty",
+                         "Summit of the Seas", "12 of 15", "observer mandate"):
+        assert learnt_later not in text, learnt_later
+    assert "30% of the treaty" in text
 
 
 def test_a_one_table_edit_reexecutes_only_the_notebooks_that_read_it(later, tmp_path, monkeypatch):
