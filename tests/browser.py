@@ -20,13 +20,13 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 DRAWN = "[...document.querySelectorAll('.brief-chart')].every(c => c.querySelector('svg'))"
 
 
-_shared: tuple | None = None  # (playwright, browser) while a test module uses them
+_shared: tuple | None = None  # (playwright, browser) once a test has used them
 
 
 def shared_browser():
-    """The one Chromium of the current test module, started on first use (a launch costs about a
-    CPU-second); conftest closes it after the module's last test. Each page gets a fresh browser
-    context, so no cookies, storage or cache carry from one test to the next."""
+    """The one Chromium of the test session, started on first use (a launch costs about a CPU-second);
+    conftest closes it after the session's last test. Each page gets a fresh browser context, so no
+    cookies, storage or cache carry from one test to the next."""
     global _shared
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")

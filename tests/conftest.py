@@ -36,10 +36,10 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item, nextitem):
-    """A module's browser tests share one Chromium (tests/browser.py); it is closed after the module's last
-    test, so no browser is left running while other modules run their kernels. Last, after pytest's own
-    teardown has closed the module's fixtures (shared_pages closes its pages in the browser)."""
-    if nextitem is None or nextitem.module is not item.module:
+    """The browser tests share one Chromium (tests/browser.py), closed after the session's last test (a launch
+    costs about a CPU-second; an idle browser costs nothing). Last, after pytest's own teardown has closed
+    the fixtures (shared_pages closes its pages in the browser)."""
+    if nextitem is None:
         close_shared_browser()
 
 
