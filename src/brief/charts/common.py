@@ -253,24 +253,36 @@ def _plain(charts, sized_ok: bool) -> bool:
                            for c in charts for prop in ("height", "width", "view"))
 
 
+class _PlainLayerChart(alt.LayerChart):
+    """A layer chart of plain layers (:func:`_plain`), made without Altair's merging of the layers'
+    params; so is every copy Altair makes of it (``to_dict`` copies each composite it meets)."""
+
+    def __init__(self, data=alt.Undefined, layer=(), **kwargs):
+        super(alt.LayerChart, self).__init__(data=data, layer=list(layer), **kwargs)
+
+
+class _PlainVConcatChart(alt.VConcatChart):
+    """A vertical concatenation of plain charts, made and copied without merging params (see above)."""
+
+    def __init__(self, data=alt.Undefined, vconcat=(), **kwargs):
+        super(alt.VConcatChart, self).__init__(data=data, vconcat=list(vconcat), **kwargs)
+
+
 def layer(*charts, **properties) -> alt.LayerChart:
-    """``alt.layer(*charts, **properties)``, the same spec, without the deep copy of every layer (its
-    data and all) that Altair makes to merge the layers' params, when it has nothing else to do
-    (:func:`_plain`): that copy was most of the cost of drawing a chart."""
+    """``alt.layer(*charts, **properties)``, the same spec, without the deep copies of every layer (its
+    data and all) that Altair makes to merge the layers' params, when it would do nothing else
+    (:func:`_plain`), each time the chart is made or copied: those copies were most of the cost of
+    drawing a chart."""
     if "data" in properties or not _plain(charts, sized_ok=False):
         return alt.layer(*charts, **properties)
-    chart = alt.LayerChart(**properties)
-    chart.layer = list(charts)
-    return chart
+    return _PlainLayerChart(layer=charts, **properties)
 
 
 def vconcat(*charts, **properties) -> alt.VConcatChart:
     """``alt.vconcat(*charts, **properties)``, the same spec, without the deep copies (see :func:`layer`)."""
     if "data" in properties or not _plain(charts, sized_ok=True):
         return alt.vconcat(*charts, **properties)
-    chart = alt.VConcatChart(**properties)
-    chart.vconcat = list(charts)
-    return chart
+    return _PlainVConcatChart(vconcat=charts, **properties)
 
 
 PADDING = 8  # the theme's padding on each side of a chart
