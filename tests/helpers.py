@@ -27,7 +27,7 @@ from brief.exceptions import NotebookError
 from brief.progress import Progress
 from brief.project import copy_inputs
 from brief.render import vega
-from brief.validate import validated_tables
+from brief.validate import validated
 
 ROOT = Path(__file__).resolve().parents[1]
 # The test suite's own project data (tests/fixtures/project/README.md): tests never depend on the shipped
@@ -88,7 +88,7 @@ def fixture_validation_stamp() -> Path:
     atexit.register(shutil.rmtree, folder, True)
     for name in ("data", "seeds"):
         shutil.copytree(FIXTURE / name, folder / name)
-    validated_tables(folder / "data")
+    validated(folder / "data")
     (stamp,) = (folder / CACHE_DIR / "validated").iterdir()
     return stamp
 

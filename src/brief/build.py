@@ -200,17 +200,16 @@ def make_plan(request: Request) -> Plan:
     from .knowledge import knows_a_source
     from .render.vega import prefetch
     from .resolution import resolve_for_data
-    from .validate import validated_tables
+    from .validate import validated
 
     prestart()  # the warm kernel parent imports its libraries while the build validates
     root = request.root
     if "html" in request.formats:
         prefetch(root / cache.CACHE_DIR)  # the Vega bundle is made by another process meanwhile
-    tables = validated_tables(root / "data")
+    descriptor, tables = validated(root / "data")
     for document in RENDER_INPUTS:  # the renderer reads them: inside the project, like every input
         if (root / document).exists() or (root / document).is_symlink():
             inside_project(root, root / document, what="file")
-    descriptor = read_descriptor(root / "data")
     chosen = request.edition
     since = find_edition(root, request.since_edition) if request.since_edition else None
     rows = {n: t.rows for n, t in tables.items()}
@@ -220,7 +219,7 @@ def make_plan(request: Request) -> Plan:
     previous = find_edition(root, resolution.edition["previous"]["name"]) if resolution.edition["previous"] else None
     name = check_name(chosen.name if chosen else params.as_of.isoformat())
     specs = [inspect(p, root) for p in sorted((root / "notebooks").glob("*.ipynb"))]
-    dataset = {"version": descriptor.raw.get("version"), "sha256": cache.dataset_hash(root / "data")}
+    dataset = {"version": descriptor.raw.get("version"), "sha256": cache.dataset_hash(root / "data", descriptor)}
     parameters = notebook_parameters(resolution, engine_versions(request.engine))
     metadata = render_metadata(params, chosen, previous) | {
         "brief-passages": resolution.passage_marks(),
@@ -341,8 +340,8 @@ def run_notebooks(plan: Plan, executed_dir: Path, executor: Executor | None, pro
     request = plan.request
     executed_dir.mkdir()
     store = cache.NotebookCache(request.root, notice=progress.line)
-    code = cache.package_digest()
-    keys = {s.name: cache.notebook_key(s, plan.parameters, request.root, code) for s in plan.specs}
+    code, descriptor = cache.package_digest(), read_descriptor(request.root / "data")
+    keys = {s.name: cache.notebook_key(s, plan.parameters, request.root, code, descriptor) for s in plan.specs}
     statuses: dict[str, str] = {}
     todo = []
     for spec in plan.specs:

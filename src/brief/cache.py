@@ -21,7 +21,7 @@ from pathlib import Path
 
 import brief
 
-from .descriptor import read_descriptor
+from .descriptor import Descriptor, read_descriptor
 from .project import sha256_file
 from .publish import atomic_write
 
@@ -48,9 +48,10 @@ def key(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def dataset_hash(data_dir: Path) -> str:
-    """sha256 over every declared table and the schema, in a stable order (recorded in the brief)."""
-    descriptor = read_descriptor(data_dir)
+def dataset_hash(data_dir: Path, descriptor: Descriptor | None = None) -> str:
+    """sha256 over every declared table and the schema, in a stable order (recorded in the brief);
+    ``descriptor``: the one just read from ``data_dir``, if any."""
+    descriptor = descriptor or read_descriptor(data_dir)
     digest = hashlib.sha256()
     for resource in sorted(descriptor.resources, key=lambda r: r.rel):
         digest.update(resource.rel.encode() + b"\0" + resource.path.read_bytes() + b"\0")
@@ -58,22 +59,22 @@ def dataset_hash(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def notebook_inputs(spec, project_root: Path) -> list[Path]:
+def notebook_inputs(spec, descriptor: Descriptor) -> list[Path]:
     """The data files a notebook's result depends on: the tables it declares, plus what every notebook
-    reads through the edition context — the schema, the sources and every vocabulary table."""
-    descriptor = read_descriptor(project_root / "data")
+    reads through the edition context — the schema, the sources and every vocabulary table
+    (``descriptor``: the project's, read)."""
     wanted = set(spec.reads) | {r.name for r in descriptor.resources
                                 if r.name == "sources" or r.brief.get("role") == "vocabulary"}
     return [r.path for r in descriptor.resources if r.name in wanted] + [descriptor.path]
 
 
-def notebook_key(spec, parameters: dict, project_root: Path, code: str) -> str:
-    """Everything an executed notebook depends on (see the module doc)."""
+def notebook_key(spec, parameters: dict, project_root: Path, code: str, descriptor: Descriptor) -> str:
+    """Everything an executed notebook depends on (see the module doc); ``descriptor``: the project's."""
     lock = project_root / "requirements.lock"
     real_root = project_root.resolve()
     return key("notebook", spec.name, sha256_file(spec.path),
                {k: v for k, v in parameters.items() if k in spec.parameters},
-               digest_files([t for t in notebook_inputs(spec, project_root) if t.exists()], real_root),
+               digest_files([t for t in notebook_inputs(spec, descriptor) if t.exists()], real_root),
                code, sha256_file(lock) if lock.exists() else "")
 
 
@@ -121,9 +122,9 @@ class ValidationStamp:
     validator included); an empty, touched or edited stamp does not count.
     """
 
-    def __init__(self, data_dir: Path, seed_files: list[Path]):
+    def __init__(self, data_dir: Path, seed_files: list[Path], descriptor: Descriptor | None = None):
         root = Path(data_dir).resolve().parent
-        self.digest = key(dataset_hash(data_dir), [(p.relative_to(root).as_posix(), sha256_file(p))
+        self.digest = key(dataset_hash(data_dir, descriptor), [(p.relative_to(root).as_posix(), sha256_file(p))
                                                     for p in sorted(seed_files)], package_digest())
         self.path = root / CACHE_DIR / "validated" / self.digest
 

@@ -11,7 +11,6 @@ Every fact row also gets ``known_end`` (when it became known, see ``knowledge``)
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,11 +19,10 @@ import pandas as pd
 from . import knowledge
 from .cache import dataset_hash
 from .dates import parse_fuzzy_date
-from .descriptor import DESCRIPTOR
 from .knowledge import View
 from .params import DataDefaults
 from .tables import Table
-from .validate import validated_tables
+from .validate import validated
 from .vocabulary import Vocabulary
 
 
@@ -78,8 +76,8 @@ def _frame(table: Table, published: dict) -> pd.DataFrame:
 def load_dataset(data_dir: Path | str = "data") -> Dataset:
     """Validate (unless these exact bytes were validated before) and load the dataset."""
     data_dir = Path(data_dir)
-    tables = validated_tables(data_dir)
-    descriptor = json.loads((data_dir / DESCRIPTOR).read_text(encoding="utf-8"))
+    checked, tables = validated(data_dir)
+    descriptor = checked.raw
     rows = {name: table.rows for name, table in tables.items()}
     published = knowledge.source_dates(rows["sources"])
     frames = {name: _frame(table, published) for name, table in tables.items()}
@@ -87,4 +85,5 @@ def load_dataset(data_dir: Path | str = "data") -> Dataset:
     defaults = DataDefaults(latest=knowledge.latest_date(descriptor, rows),
                             latest_known=knowledge.latest_known(descriptor, rows),
                             actors=vocab["actors"].ids())
-    return Dataset(frames, rows, vocab, descriptor, descriptor.get("version", ""), dataset_hash(data_dir), defaults)
+    return Dataset(frames, rows, vocab, descriptor, descriptor.get("version", ""), dataset_hash(data_dir, checked),
+                   defaults)

@@ -81,18 +81,19 @@ def required_tables(descriptor: Descriptor, root: Path) -> list[Problem]:
     return problems
 
 
-def validated_tables(data_dir: Path) -> dict[str, Table]:
-    """The tables, checked — or only read when these exact bytes passed the checks before."""
+def validated(data_dir: Path) -> tuple[Descriptor, dict[str, Table]]:
+    """The schema and the tables, checked — or only read when these exact bytes passed the checks before."""
     data_dir = Path(os.path.abspath(data_dir))
     root = data_dir.parent
     descriptor, tables, problems = read_dataset(data_dir)
     if problems:
         raise DataError(report(problems, list(tables.values())))
-    stamp = ValidationStamp(data_dir, [p for p in input_files(root) if p.relative_to(root).parts[0] == SEEDS_DIR])
+    stamp = ValidationStamp(data_dir, [p for p in input_files(root) if p.relative_to(root).parts[0] == SEEDS_DIR],
+                            descriptor)
     if stamp.valid():
-        return tables
+        return descriptor, tables
     problems = check_tables(descriptor, tables, root)
     if problems:
         raise DataError(report(problems, list(tables.values())))
     stamp.record()
-    return tables
+    return descriptor, tables
