@@ -140,9 +140,8 @@ CLOSE_NOTEBOOK = """async () => {
   const panel = window.jupyterapp.shell.currentWidget;
   // Like a user, close only once the kernel has answered JupyterLab's debugger (control messages are
   // answered in order, so ours comes back after its); closing sooner logs "Could not restore the
-  // debugger state". A forked kernel is ready so soon that a notebook can finish running first.
-  // A notebook that finishes fast can finish before JupyterLab's debugger has asked: so ask, wait, and
-  // ask again, so that any request it sent meanwhile is answered before ours.
+  // debugger state". A forked kernel runs a notebook so fast that it can finish before the debugger
+  // has asked: so ask, wait, and ask again, and whatever it sent meanwhile is answered before ours.
   const kernel = panel.sessionContext.session.kernel;
   await kernel.requestDebug({type: 'request', seq: 1, command: 'debugInfo', arguments: {}}).done;
   await new Promise(resolve => setTimeout(resolve, 500));

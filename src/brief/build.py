@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from . import cache, manifest
 from .contract import RENDER_INPUTS
-from .descriptor import read_descriptor
+from .descriptor import Descriptor
 from .editions import Edition, check_name, find_edition, list_editions
 from .exceptions import BriefError, ParameterError
 from .params import check_forms
@@ -103,6 +103,7 @@ class Plan:
     parameters: dict  # every value a notebook may declare
     metadata: dict  # for the renderer
     dataset: dict  # {"version": the descriptor's version, "sha256": cache.dataset_hash}
+    descriptor: Descriptor  # the schema, as validated for this build
 
     @property
     def target(self) -> Path:
@@ -225,7 +226,7 @@ def make_plan(request: Request) -> Plan:
         "brief-passages": resolution.passage_marks(),
         # A view that can cite no source is a one-page note (brief.qmd's .when-known part is left out).
         "brief-nothing-known": not knows_a_source(rows["sources"], params.view)}
-    return Plan(request, name, params, resolution, previous, specs, parameters, metadata, dataset)
+    return Plan(request, name, params, resolution, previous, specs, parameters, metadata, dataset, descriptor)
 
 
 def report_stale(resolution: Resolution, strict: bool, progress: Progress) -> None:
@@ -340,8 +341,8 @@ def run_notebooks(plan: Plan, executed_dir: Path, executor: Executor | None, pro
     request = plan.request
     executed_dir.mkdir()
     store = cache.NotebookCache(request.root, notice=progress.line)
-    code, descriptor = cache.package_digest(), read_descriptor(request.root / "data")
-    keys = {s.name: cache.notebook_key(s, plan.parameters, request.root, code, descriptor) for s in plan.specs}
+    code = cache.package_digest()
+    keys = {s.name: cache.notebook_key(s, plan.parameters, request.root, code, plan.descriptor) for s in plan.specs}
     statuses: dict[str, str] = {}
     todo = []
     for spec in plan.specs:

@@ -1011,8 +1011,8 @@ def _chart(lay: MapLayout, title: str, note: str, description: str) -> alt.VConc
     width = lay.frame.width
     parts = [map_chart(lay), _key_chart(lay, width), _footer(note, width)]
     return vconcat(*[p for p in parts if p is not None], spacing=10,
-                       title=alt.Title(wrap(title, width, TITLE_SIZE, bold=True), subtitle=wrap(SUBTITLE, width)),
-                       description=description)
+                   title=alt.Title(wrap(title, width, TITLE_SIZE, bold=True), subtitle=wrap(SUBTITLE, width)),
+                   description=description)
 
 
 def locator_map(places: pd.DataFrame, citations: Mapping[str, str], track_labels: Mapping[str, str],

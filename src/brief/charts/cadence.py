@@ -112,7 +112,7 @@ def _strip(rows: pd.DataFrame, scale: TimeScale, lay: strip.Strip) -> alt.LayerC
     labels = label_marks(rows, x=alt.X("label_x:Q", **PX), y=alt.Y("label_y:Q", **PX), text="label_text:N",
                          tooltip=TOOLTIP)
     return layer(*time_axis(scale, lay.height, grid=True), bars, dots, *labels, row_names(lay), *_key(lay),
-                     width=lay.width, height=lay.height + AXIS_HEIGHT)
+                 width=lay.width, height=lay.height + AXIS_HEIGHT)
 
 
 def _key(lay: strip.Strip) -> list[alt.Chart]:
