@@ -94,17 +94,17 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
         # The kernel is told its working directory (nbclient passes resources' path to it) instead
         # of papermill's cwd=, which changes the whole process's directory from this worker thread:
         # another build's kernel started meanwhile would run in this project (or the reverse).
-        papermill.execute_notebook(str(spec.path), str(output), parameters=given, engine_name=_engine(),
-                                   resources={"metadata": {"path": str(project_root)}},
-                                   kernel_name="python3", progress_bar=False, log_output=False,
-                                   shutdown_kernel="immediate",  # outputs are saved; no need to wait
-                                   # ipykernel warns on every start about its local TCP transport
-                                   extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                                   # a fresh kernel forked from a warm parent, leaving the
-                                   # charts' SVG to this process (brief.chartsvg)
-                                   **papermill_options(**{chartsvg.LATER_VARIABLE: "1"}),
-                                   timeout_func=None if deadline is None
-                                   else lambda cell: max(1e-3, deadline - time.monotonic()))
+        nb = papermill.execute_notebook(str(spec.path), str(output), parameters=given, engine_name=_engine(),
+                                        resources={"metadata": {"path": str(project_root)}},
+                                        kernel_name="python3", progress_bar=False, log_output=False,
+                                        shutdown_kernel="immediate",  # outputs are saved; no need to wait
+                                        # ipykernel warns on every start about its local TCP transport
+                                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                                        # a fresh kernel forked from a warm parent, leaving the
+                                        # charts' SVG to this process (brief.chartsvg)
+                                        **papermill_options(**{chartsvg.LATER_VARIABLE: "1"}),
+                                        timeout_func=None if deadline is None
+                                        else lambda cell: max(1e-3, deadline - time.monotonic()))
     except PapermillExecutionError as err:
         label = _failing_label(output, err.exec_count)
         where = f"cell {err.exec_count or err.cell_index}" + (f" ({label})" if label else "")
@@ -124,7 +124,6 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
     except Exception as err:  # kernel died, …: still one readable line
         raise NotebookError(f"notebook {rel} could not be executed: {type(err).__name__}: {_first_line(err)}",
                             "run `brief build --jobs 1` to see it alone; is the python3 kernel installed?") from None
-    nb = nbformat.read(output, as_version=4)
     apply_cell_options(nb)
     _strip_volatile(nb)
     chartsvg.add_missing_svgs(nb)
@@ -133,21 +132,25 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
 
 @functools.cache
 def _engine() -> str:
-    """papermill's nbclient engine, writing the executed notebook once, when it ends (finished, failed
-    or stopped by the time limit), instead of before and after every cell: the output is read by
-    nobody while it runs, and those writes of a growing notebook were a tenth of a build's own CPU."""
+    """papermill's nbclient engine, leaving the executed notebook unwritten while it runs (papermill
+    writes it before and after every cell; nobody reads it meanwhile, and those writes of a growing
+    notebook were a tenth of a build's own CPU). papermill writes it when it ends: finished or failed
+    in a cell; this engine writes it where papermill would not, when the time limit or a dead kernel
+    stops it (the notebook as far as it ran is kept for the user)."""
     from papermill.engines import NBClientEngine, papermill_engines
 
     class Engine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-            # The manager saves only where it has an output path: none while the cells run; the
-            # path is back for notebook_complete, which papermill always calls next, and writes it.
+            # The manager saves only where it has an output path: none while the cells run. The
+            # path is back for notebook_complete (which papermill calls next, and which writes it)
+            # only when the run was cut short; otherwise papermill writes the notebook itself.
             output_path, nb_man.output_path = nb_man.output_path, None
             try:
                 return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-            finally:
+            except BaseException:
                 nb_man.output_path = output_path
+                raise
 
     papermill_engines.register("brief", Engine)
     return "brief"
