@@ -93,7 +93,7 @@ def quarto_reference_warnings(root, edition, metadata: dict) -> list[str]:
     quarto.stage_project(root, work)
     front, _ = split_front_matter((root / "brief.qmd").read_text(encoding="utf-8"))
     quarto.provide_inputs(work, edition / "notebooks", template_variables(front, metadata))
-    proc = run(*quarto.command(quarto.quarto_binary(), "html"), cwd=work)
+    proc = run(*quarto.command(quarto.quarto_binary(), ("html",)), cwd=work)
     assert proc.returncode == 0, proc.stderr[-2000:]
     messages = [line for line in (proc.stdout + proc.stderr).splitlines()
                 if "WARN" in line and re.search(r"crossref|resolve", line, re.I)]

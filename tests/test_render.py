@@ -147,9 +147,10 @@ def test_brief_embeds_only_labels_the_notebooks_define():
 
 
 def test_quarto_command_line():
-    assert quarto.command("/opt/quarto/bin/quarto", "pdf") == [
+    assert quarto.command("/opt/quarto/bin/quarto", ("pdf",)) == [
         "/opt/quarto/bin/quarto", "render", "brief.qmd", "--to", "typst", "--no-execute"]
-    assert quarto.command("quarto", "html")[3:5] == ["--to", "html"]
+    assert quarto.command("quarto", ("html",))[3:5] == ["--to", "html"]
+    assert quarto.command("quarto", ("pdf", "html")) == ["quarto", "render", "brief.qmd", "--no-execute"]
 
 
 def test_quarto_errors_are_reduced_to_their_error_lines():
