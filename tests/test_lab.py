@@ -171,8 +171,16 @@ def test_every_notebook_runs_in_jupyterlab_and_draws_its_charts(lab, artifacts):
             children = [command_line(p) for p, parent in process_parents().items() if parent == server]
             assert not [c for c in children if "ipykernel_launcher" in c], (name, children)
             assert [c for c in children if "brief.forkserver" in c], (name, children)
-            page.screenshot(path=str(artifacts / f"lab-{Path(name).stem}.png"))
-            check_run(name, result)
+            # Screenshots for a human to look at (a third of a CPU-second each): of the notebooks that
+            # draw charts, and of any notebook that fails its checks.
+            shot = artifacts / f"lab-{Path(name).stem}.png"
+            try:
+                check_run(name, result)
+            except AssertionError:
+                page.screenshot(path=str(shot))
+                raise
+            if any(cell["chart"] for cell in result["cells"]):
+                page.screenshot(path=str(shot))
             page.evaluate(CLOSE_NOTEBOOK)
         # JupyterLab asks at start-up unless the settings say never (shown within seconds, long gone by now).
         assert page.get_by_text("official Jupyter news").count() == 0, "JupyterLab asks about news"
