@@ -19,8 +19,6 @@ import pytest
 from brief import forkserver
 from brief.execute import NotebookSpec, execute
 
-from .helpers import descendants
-
 pytestmark = pytest.mark.slow
 
 # What a kernel holds before the notebook's own code runs (the first cell after the parameters).
@@ -297,19 +295,3 @@ def test_a_forked_kernel_writes_the_same_notebook_as_an_ordinary_one(project, wa
         outputs[mode] = project / f"{mode}.ipynb"
         execute(spec, outputs[mode], {}, project, failed_copy=project / "_failed" / f"{mode}.ipynb")
     assert outputs["forked"].read_bytes() == outputs["ordinary"].read_bytes()
-
-
-def test_ctrl_c_during_a_build_stops_the_forked_kernels_at_once(project):
-    import signal
-
-    build = subprocess.Popen([sys.executable, "-m", "brief.cli", "build", "--force"], cwd=project,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    deadline = time.monotonic() + 120
-    while len(descendants(build.pid)) < 5 and time.monotonic() < deadline:  # parent, monitors, kernels
-        time.sleep(0.1)
-    running = descendants(build.pid)
-    assert len(running) >= 5, "no forked kernels were running"
-    build.send_signal(signal.SIGINT)
-    assert build.wait(timeout=30) == 130
-    assert all(gone(pid, within=10) for pid in running), "a kernel, monitor or the warm parent outlived Ctrl-C"

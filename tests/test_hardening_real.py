@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .helpers import make_tiny_project, reports_digest, run_brief
+from .helpers import command_line, descendants, make_tiny_project, reports_digest, run_brief
 
 pytestmark = pytest.mark.slow
 
@@ -36,6 +36,14 @@ def processes_in(root: Path) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def alive(pid: int) -> bool:
+    """Running, or stopped: not ended (a zombie has ended; only its exit status waits to be collected)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_a_notebook_over_its_time_limit_is_stopped_with_one_line(tmp_path):
@@ -71,6 +79,10 @@ def test_ctrl_c_stops_the_kernels_at_once_and_publishes_nothing(tmp_path):
             break
     time.sleep(3)  # the kernel is in its sleep
     assert processes_in(root), "no kernel is running"
+    # The build's processes: the warm parent, the kernel it forked and the kernel's monitor.
+    running = descendants(proc.pid)
+    assert any("brief.forkserver" in command_line(pid) for pid in running), "no warm kernel parent"
+    assert len(running) >= 3, "no forked kernel"
     interrupted = time.monotonic()
     proc.send_signal(signal.SIGINT)
     rest = proc.stderr.read()
@@ -80,5 +92,7 @@ def test_ctrl_c_stops_the_kernels_at_once_and_publishes_nothing(tmp_path):
     assert rest.strip().splitlines()[-1] == "interrupted: nothing was published; reports/ is as it was"
     time.sleep(1)
     assert processes_in(root) == []
+    assert [pid for pid in running if alive(pid)] == [], \
+        "a kernel, its monitor or the warm parent outlived Ctrl-C"
     assert reports_digest(root) == before
     assert not list((root / "reports").glob(".staging-*"))
