@@ -221,16 +221,6 @@ def test_a_killed_build_leaves_no_kernel_and_no_warm_parent(warm_parent):
     assert gone(parent, within=30), "the warm parent outlived the build"
 
 
-def test_ordinary_kernels_with_a_notice_where_forking_is_off(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv(forkserver.DISABLE_VARIABLE, "0")
-    monkeypatch.setattr(forkserver, "_noticed", set())
-    first = run_probe(tmp_path, notebook(tmp_path / "first.ipynb", PROBE))
-    second = run_probe(tmp_path, notebook(tmp_path / "second.ipynb", PROBE))
-    assert not first["warm"] and not second["warm"]
-    notices = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
-    assert notices == ["note: notebook kernels start the ordinary way (BRIEF_FORK_KERNELS=0)"]
-
-
 def test_the_warm_parent_is_replaced_when_the_package_changes(fresh_server, monkeypatch):
     first = forkserver.server()
     monkeypatch.setattr("brief.cache.package_digest", lambda: "changed")
@@ -260,13 +250,18 @@ print(json.dumps({"path": sys.path, "cwd": os.getcwd(), "executable": sys.execut
 """
 
 
-def test_a_forked_kernel_looks_like_an_ordinary_one_from_inside(tmp_path, warm_parent, monkeypatch):
+def test_ordinary_kernels_with_a_notice_where_forking_is_off_and_a_forked_one_looks_the_same(
+        tmp_path, warm_parent, monkeypatch, capsys):
     forked = run_probe(tmp_path, notebook(tmp_path / "forked.ipynb", SURROUNDINGS))
     monkeypatch.setenv(forkserver.DISABLE_VARIABLE, "0")
     monkeypatch.setattr(forkserver, "_noticed", set())
+    first = run_probe(tmp_path, notebook(tmp_path / "first.ipynb", PROBE))
     ordinary = run_probe(tmp_path, notebook(tmp_path / "ordinary.ipynb", SURROUNDINGS))
+    assert not first["warm"], "forking is off: an ordinary kernel, which imports pandas itself"
+    notices = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert notices == ["note: notebook kernels start the ordinary way (BRIEF_FORK_KERNELS=0)"], "once, not per kernel"
     ordinary["environment"].remove(forkserver.DISABLE_VARIABLE)
-    assert forked == ordinary
+    assert forked == ordinary, "from inside, a forked kernel is like an ordinary one"
 
 
 def test_the_parents_compilation_is_used_only_for_a_file_whose_bytes_are_unchanged(monkeypatch):
