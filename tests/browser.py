@@ -92,8 +92,8 @@ def browser_page(html, **context):
 
 
 class SharedPages:
-    """Pages a test module opens once (per HTML and context options) and hands to each of its tests that
-    only reads them: a load of the brief costs about 2 CPU-seconds, most of it Vega drawing the charts.
+    """Pages opened once (per HTML and context options) and handed to each test that only reads them: a
+    load of the brief costs about 2 CPU-seconds, most of it Vega drawing the charts.
     A test that changes the page (taps or hovers a chart, follows a link, emulates print) opens its own
     (``browser_page``). Reading tests may scroll (to screenshot a chart further down): each is handed the
     page scrolled back to the top, as it was loaded, so no test depends on which ran before it."""
@@ -104,7 +104,7 @@ class SharedPages:
 
     @contextmanager
     def open(self, html: Path, **context):
-        """(page, log) like ``browser_page``, from the module's page of ``html`` with ``context``."""
+        """(page, log) like ``browser_page``, from the shared page of ``html`` with ``context``."""
         key = (html.resolve().as_uri(), json.dumps(context, sort_keys=True))
         if key not in self._pages:
             self._pages[key] = self._opened.enter_context(_page(html, DRAWN, **context))

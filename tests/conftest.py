@@ -43,9 +43,10 @@ def pytest_runtest_teardown(item, nextitem):
         close_shared_browser()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shared_pages():
-    """The module's pages that its reading tests share (tests/browser.py SharedPages)."""
+    """The pages that reading tests share, across modules: the phone-and-print and the Quarto tests read
+    the same default build's desktop page (tests/browser.py SharedPages)."""
     pages = SharedPages()
     yield pages
     pages.close()
