@@ -11,6 +11,7 @@ Every fact row also gets ``known_end`` (when it became known, see ``knowledge``)
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from .vocabulary import Vocabulary
 
 @dataclass(frozen=True)
 class Dataset:
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]  # made when first read (Frames)
     rows: dict[str, list[dict[str, str]]]  # the validated text rows, for pandas-free rules (prose, knowledge)
     vocab: Vocabulary
     descriptor: dict
@@ -48,6 +49,25 @@ class Dataset:
         """The resource's declared completeness (``{"complete": bool, "note": str}``), if any."""
         resource = next(r for r in self.descriptor["resources"] if r["name"] == name)
         return resource.get("brief", {}).get("completeness", {})
+
+
+class Frames(Mapping):
+    """The tables as DataFrames, each made when it is first read: a notebook reads a few of the
+    dataset's tables, and making a frame (types, dates, knowledge times) was most of a load."""
+
+    def __init__(self, tables: dict[str, Table], published: dict):
+        self._tables, self._published, self._made = tables, published, {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._made:
+            self._made[name] = _frame(self._tables[name], self._published)
+        return self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
 
 
 def _frame(table: Table, published: dict) -> pd.DataFrame:
@@ -80,7 +100,7 @@ def load_dataset(data_dir: Path | str = "data") -> Dataset:
     descriptor = checked.raw
     rows = {name: table.rows for name, table in tables.items()}
     published = knowledge.source_dates(rows["sources"])
-    frames = {name: _frame(table, published) for name, table in tables.items()}
+    frames = Frames(tables, published)
     vocab = Vocabulary.from_tables(descriptor, rows)
     defaults = DataDefaults(latest=knowledge.latest_date(descriptor, rows),
                             latest_known=knowledge.latest_known(descriptor, rows),
