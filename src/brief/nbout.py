@@ -83,4 +83,7 @@ def setup(*, data_dir: Path | str | None = None, edition: dict | None = None, pr
     params = resolve(parameters, ds.defaults)
     theme.enable()
     alt.data_transformers.disable_max_rows()
+    # Altair checks every part of a chart against the schema as it is made (a tenth of the notebooks'
+    # code): as with chart_bundle's unvalidated specs, tests/test_chart_geometry.py checks every chart.
+    alt.utils.schemapi.disable_debug_mode()
     return Context(ds, params, edition or {}, provenance or {})
