@@ -270,6 +270,12 @@ def chain_nodes(ctx: Context) -> pd.DataFrame:
 
     Columns add: status, status_date(_start, _end), status_since, status_note, status_source_id. Sorted by node_id.
     """
+    if "chain_nodes" not in ctx.derived:
+        ctx.derived["chain_nodes"] = _chain_nodes(ctx)
+    return ctx.derived["chain_nodes"].copy()  # a copy: callers may add columns
+
+
+def _chain_nodes(ctx: Context) -> pd.DataFrame:
     nodes = ctx.facts("chain_nodes")
     nodes = nodes[nodes["node_id"].isin(_chains_in_play(ctx, nodes))].sort_values("node_id").reset_index(drop=True)
     own_records, point_records = ctx.facts("chain_status"), ctx.facts("sticking_point_status")

@@ -58,6 +58,12 @@ class Context:
         return self.ds.in_view(table, self.view)
 
     @cached_property
+    def derived(self) -> dict[str, pd.DataFrame]:
+        """Frames derived from this context's facts, each computed once per context (see
+        analysis.chain_nodes): several sections of one notebook ask for the same one."""
+        return {}
+
+    @cached_property
     def names(self) -> frozenset[str]:
         """Words that stay capitalised inside a sentence: the actors' names (every word of a state's or an
         organisation's label, a person's short label), for ``text.in_sentence``."""
