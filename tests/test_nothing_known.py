@@ -7,16 +7,16 @@ no reference left unresolved. An ordinary build keeps every section of brief.qmd
 
 from __future__ import annotations
 
+import contextlib
 import html as html_lib
 import json
+import logging
 import re
 import subprocess
 
 import pytest
 
 from brief.render import quarto
-from brief.render.builtin import split_front_matter
-from brief.render.variables import template_variables
 
 from .helpers import brief_in_process, copy_built, copy_project, edition_outputs
 
@@ -39,15 +39,34 @@ def empty_view(request, tmp_path_factory):
     notebook that names the renderer."""
     built = request.getfixturevalue("empty_builtin")
     if request.param == "builtin":
-        return "builtin", built
+        return "builtin", built, None
     try:
         quarto.quarto_binary()
     except Exception as err:  # noqa: BLE001 - the reason is the skip message
         pytest.skip(f"Quarto not installed: {err}")
     root = copy_built(built, tmp_path_factory.mktemp("quarto") / "project")
-    proc = brief_in_process(root, "build", "--engine", "quarto", "-p", f"as_of={EMPTY_VIEW}")
+    with quarto_messages() as messages:
+        proc = brief_in_process(root, "build", "--engine", "quarto", "-p", f"as_of={EMPTY_VIEW}")
     assert re.findall(r"notebook (\w+): running", proc.stderr) == ["reference"], proc.stderr
-    return "quarto", root
+    assert messages, "Quarto's messages were not logged"
+    return "quarto", root, messages
+
+
+@contextlib.contextmanager
+def quarto_messages():
+    """The lines Quarto printed in the renders meanwhile (the engine logs them at debug level)."""
+    lines: list[str] = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logger = logging.getLogger(quarto.__name__)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def run(*args, **kwargs) -> subprocess.CompletedProcess:
@@ -65,7 +84,7 @@ def plain(fragment: str) -> str:
 
 
 def test_a_view_that_knows_no_source_is_a_one_page_note(empty_view):
-    engine, root = empty_view
+    engine, root, messages = empty_view
     outputs = edition_outputs(root)
     assert re.search(r"^Pages:\s+1$", run("pdfinfo", str(outputs["pdf"])).stdout, re.M), engine
     pdf = " ".join(run("pdftotext", "-layout", str(outputs["pdf"]), "-").stdout.replace("\u00ad", "").split())
@@ -80,26 +99,16 @@ def test_a_view_that_knows_no_source_is_a_one_page_note(empty_view):
     record = json.loads((outputs["pdf"].parent / "manifest.json").read_text(encoding="utf-8"))
     assert record["render_metadata"]["brief-nothing-known"] is True
     if engine == "quarto":
-        assert quarto_reference_warnings(root, outputs["pdf"].parent, record["render_metadata"]) == []
+        assert quarto_reference_warnings(messages, outputs) == []
 
 
-def quarto_reference_warnings(root, edition, metadata: dict) -> list[str]:
-    """Quarto's warnings about cross-references, rendering the edition's HTML again from its published
-    notebooks (the build keeps Quarto's messages to itself when it succeeds; Quarto resolves references
-    in its filters, the same for both formats), and references printed unresolved ("?@fig-…") in the
-    published HTML and PDF."""
-    work = root.parent / "quarto-again"
-    work.mkdir()
-    quarto.stage_project(root, work)
-    front, _ = split_front_matter((root / "brief.qmd").read_text(encoding="utf-8"))
-    quarto.provide_inputs(work, edition / "notebooks", template_variables(front, metadata))
-    proc = run(*quarto.command(quarto.quarto_binary(), ("html",)), cwd=work)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    messages = [line for line in (proc.stdout + proc.stderr).splitlines()
-                if "WARN" in line and re.search(r"crossref|resolve", line, re.I)]
-    outputs = edition_outputs(root)
+def quarto_reference_warnings(messages: list[str], outputs: dict) -> list[str]:
+    """Quarto's warnings about cross-references in the build's render (Quarto resolves references in its
+    filters, the same for both formats), and references printed unresolved ("?@fig-…") in the published
+    HTML and PDF."""
+    warnings = [line for line in messages if "WARN" in line and re.search(r"crossref|resolve", line, re.I)]
     printed = outputs["html"].read_text(encoding="utf-8") + run("pdftotext", str(outputs["pdf"]), "-").stdout
-    return messages + re.findall(r"\?@[\w-]+", printed)
+    return warnings + re.findall(r"\?@[\w-]+", printed)
 
 
 def test_an_ordinary_build_keeps_every_section_and_no_trace_of_the_div(built_default):

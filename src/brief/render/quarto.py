@@ -12,6 +12,7 @@ is not used because it neither sets the working directory nor captures Quarto's 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -32,6 +33,8 @@ QUARTO_FORMATS = {"html": "html", "pdf": "typst"}
 EXECUTED_DIR = "_executed"  # where brief.qmd's embeds read the executed notebooks
 METADATA_FILE = "brief-metadata.yml"  # _quarto.yml: metadata-files
 VEGA_HEADER = "vega-header.html"  # _quarto.yml: include-in-header
+# Quarto's messages from a render that succeeds (its warnings among them) are logged here, at debug level.
+log = logging.getLogger(__name__)
 # Package folders _quarto.yml names by their place in the project (copied from the package).
 PACKAGE_DIRS = {Path(__file__).parent / "templates": "src/brief/render/templates",
                 Path(__file__).parent.parent / "fonts": "src/brief/fonts"}
@@ -126,6 +129,8 @@ def run_quarto(binary: str, formats: tuple[str, ...], cwd: Path, env: dict | Non
         reproduce = " ".join(["quarto", *args[1:-1]])
         raise RenderError(f"`{reproduce}` failed: " + " / ".join(error_lines(proc.stderr + "\n" + proc.stdout)),
                           f"reproduce it in the project with `{reproduce}`, or use --engine builtin")
+    for line in _ANSI.sub("", proc.stdout + proc.stderr).splitlines():
+        log.debug("%s", line)
 
 
 def render(*, project_root: Path, executed_dir: Path, out_dir: Path, formats, metadata: dict | None) -> dict:
