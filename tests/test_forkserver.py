@@ -11,6 +11,7 @@ import sys
 import textwrap
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -49,6 +50,13 @@ json.LEAKED = pandas.LEAKED = brief.LEAKED = True
 os.environ["BRIEF_LEAK"] = "1"
 sys.modules["leaked_module"] = types.ModuleType("leaked_module")
 """
+
+
+def run_async(coroutine):
+    """``asyncio.run`` on a thread of its own: this one may hold the browser tests' event loop (playwright's
+    sync API), whatever ran before."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def notebook(path: Path, *sources: str) -> NotebookSpec:
@@ -157,7 +165,7 @@ def test_interrupt_and_kill_reach_a_forked_kernel(warm_parent):
         kc.stop_channels()
         return pid
 
-    pid = asyncio.run(scenario())
+    pid = run_async(scenario())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
 
@@ -181,7 +189,7 @@ def test_a_forked_kernels_cpu_time_is_counted_to_the_build_like_an_ordinary_ones
         return usage.ru_utime + usage.ru_stime
 
     before = children_cpu()
-    asyncio.run(burn_a_cpu_second())
+    run_async(burn_a_cpu_second())
     warm_parent = forkserver.server().process.pid
     fields = Path(f"/proc/{warm_parent}/stat").read_text().rsplit(")", 1)[1].split()
     its_own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime: its imports

@@ -26,7 +26,7 @@ import pytest
 from brief.contract import cell_label
 
 from .browser import CHROMIUM, shared_browser
-from .helpers import ROOT, command_line, copy_project, process_parents
+from .helpers import ROOT, command_line, copy_built, process_parents
 
 pytestmark = [pytest.mark.jupyterlab, pytest.mark.browser, pytest.mark.slow]
 
@@ -75,11 +75,13 @@ def lab_command(port: int, token: str, state: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, built_default):
+    """JupyterLab on a project after `make brief` (a copy of the shared default build): its cache holds the
+    charts' SVGs, which the notebooks' kernels then read instead of drawing them."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
     base = tmp_path_factory.mktemp("lab")
-    root = copy_project(base / "project")
+    root = copy_built(built_default, base / "project")
     port, token = free_port(), secrets.token_hex(16)
     log = base / "jupyter.log"
     with open(log, "wb") as out:

@@ -7,6 +7,9 @@ kernel parent (its threads would not survive the fork), so a build's kernels lea
 the executed notebooks, in its own process: one engine per build instead of one per chart
 notebook. A kernel started any other way (JupyterLab, papermill by hand) makes the SVG itself.
 Either way the output is the same, byte for byte: :func:`chart_data` makes it in both places.
+Both keep what they draw in the project's cache (``.brief-cache/svg``, by spec and vl_convert
+version), so a chart drawn once, by a build or a kernel, is not drawn again: after ``make brief``,
+the notebooks' charts open in JupyterLab without starting the engine.
 
 Only the standard library is imported at module level: the build imports this module without
 Altair; vl_convert is imported at the first conversion.
@@ -14,14 +17,21 @@ Altair; vl_convert is imported at the first conversion.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import json
 import os
 import re
+from pathlib import Path
 
 from .contract import HTML_MIME, OUTPUT_METADATA_KEY, SVG_MIME, TEXT_MIME, VEGALITE_MIME
 
 # Set (to "1") in a build's kernels: leave the SVG to the build.
 LATER_VARIABLE = "BRIEF_CHART_SVG_LATER"
+
+# The SVGs drawn so far, in the project's cache folder (brief.cache.CACHE_DIR).
+CACHE_FOLDER = "svg"
 
 # Below this width (CSS px of the chart's box) the HTML shows a chart's narrow variant, if any.
 NARROW_WIDTH = 560
@@ -37,7 +47,35 @@ def svg_later() -> bool:
 _COUNTED_ID = re.compile(r'(id="|url\(#)(clip|gradient_)(\d+)')
 
 
-def to_svg(spec: dict) -> str:
+def to_svg(spec: dict, cache: Path | None = None) -> str:
+    """The chart's SVG: from ``cache`` (a folder of SVGs already drawn) if it holds an intact one for
+    this spec, else drawn (and kept there)."""
+    if cache is None:
+        return _draw(spec)
+    key = hashlib.sha256(json.dumps([spec, _engine_version()], sort_keys=True).encode()).hexdigest()[:32]
+    for path in sorted(Path(cache).glob(f"{key}.*.svg")):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            svg = path.read_text(encoding="utf-8")
+            if hashlib.sha256(svg.encode()).hexdigest()[:16] == path.name.split(".")[1]:
+                return svg
+            path.unlink()  # damaged: drawn again below
+    svg = _draw(spec)
+    with contextlib.suppress(OSError):  # a read-only project only loses the shortcut
+        from .publish import atomic_write
+
+        Path(cache).mkdir(parents=True, exist_ok=True)
+        atomic_write(Path(cache) / f"{key}.{hashlib.sha256(svg.encode()).hexdigest()[:16]}.svg", svg)
+    return svg
+
+
+@functools.cache
+def _engine_version() -> str:
+    from importlib.metadata import version
+
+    return version("vl-convert-python")
+
+
+def _draw(spec: dict) -> str:
     """The chart's SVG, the same whatever this process drew before: each family of counted ids
     starts at 1, as in a process that draws nothing else."""
     import vl_convert
@@ -74,12 +112,12 @@ def chart_data(spec: dict, meta: dict, svg: str) -> dict:
     return {VEGALITE_MIME: spec, SVG_MIME: svg, HTML_MIME: html, TEXT_MIME: meta["alt"]}
 
 
-def output_data(spec: dict, meta: dict) -> dict:
+def output_data(spec: dict, meta: dict, cache: Path | None = None) -> dict:
     """A chart output's data as a kernel shows it: complete, or in a build's kernel only the spec and
     the alt text (:func:`add_missing_svgs` completes it)."""
     if svg_later():
         return {VEGALITE_MIME: spec, TEXT_MIME: meta["alt"]}
-    return chart_data(spec, meta, to_svg(spec))
+    return chart_data(spec, meta, to_svg(spec, cache))
 
 
 def _attr(text: str) -> str:
@@ -87,7 +125,7 @@ def _attr(text: str) -> str:
             .replace(">", "&gt;"))
 
 
-def add_missing_svgs(nb) -> int:
+def add_missing_svgs(nb, cache: Path | None = None) -> int:
     """Complete, in place, every chart output of an executed notebook that a build's kernel left
     without its SVG; the number completed."""
     done = 0
@@ -96,6 +134,6 @@ def add_missing_svgs(nb) -> int:
             data, meta = output.get("data", {}), output.get("metadata", {}).get(OUTPUT_METADATA_KEY)
             if VEGALITE_MIME in data and SVG_MIME not in data and meta:
                 spec = data[VEGALITE_MIME]
-                output["data"] = chart_data(spec, meta, to_svg(spec))
+                output["data"] = chart_data(spec, meta, to_svg(spec, cache))
                 done += 1
     return done

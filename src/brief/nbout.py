@@ -23,10 +23,14 @@ from pathlib import Path
 import altair as alt
 
 from . import chartsvg, theme
+from .cache import CACHE_DIR
 from .context import Context
 from .contract import MARKDOWN_MIME, OUTPUT_METADATA_KEY
 from .dataset import load_dataset
 from .params import resolve
+
+# Where setup() found the project: its cache keeps the charts' SVGs (brief.chartsvg).
+_svg_cache: Path | None = None
 
 
 def _display(data: dict, metadata: dict | None = None) -> None:
@@ -56,7 +60,7 @@ def chart_bundle(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str
     meta = {"label": label, "caption": caption, "alt": alt, "sources": list(sources)}
     if narrow is not None:
         meta["narrow"] = narrow.to_dict(validate=False)
-    return chartsvg.output_data(spec, meta), {OUTPUT_METADATA_KEY: meta}
+    return chartsvg.output_data(spec, meta, _svg_cache), {OUTPUT_METADATA_KEY: meta}
 
 
 def show_chart(chart: alt.TopLevelMixin, *, label: str, caption: str, alt: str, sources: list[str],
@@ -80,6 +84,8 @@ def setup(*, data_dir: Path | str | None = None, edition: dict | None = None, pr
 
         data_dir = find_root() / "data"
     ds = load_dataset(data_dir)
+    global _svg_cache
+    _svg_cache = Path(data_dir).resolve().parent / CACHE_DIR / chartsvg.CACHE_FOLDER
     params = resolve(parameters, ds.defaults)
     theme.enable()
     alt.data_transformers.disable_max_rows()
