@@ -9,6 +9,9 @@ Nothing in the cache is trusted blindly: an entry's file name carries the sha256
 content, checked on every read, so a truncated, swapped or edited entry is discarded (with a
 one-line notice) and rebuilt instead of published; the validation stamp holds the digest of
 exactly what was validated and counts only when the content matches.
+
+The same folder holds the Vega bundle (:mod:`brief.render.vega`) and the charts' SVGs
+(:mod:`brief.chartsvg`), which keep to the same rule.
 """
 
 from __future__ import annotations
