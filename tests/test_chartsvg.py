@@ -11,6 +11,7 @@ import pandas as pd
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from brief import chartsvg, nbout
+from brief.cache import svg_files
 from brief.contract import HTML_MIME, SVG_MIME, TEXT_MIME, VEGALITE_MIME
 
 
@@ -58,10 +59,10 @@ def test_a_build_kernel_leaves_the_svg_and_the_build_adds_exactly_what_the_kerne
 def test_a_drawn_svg_is_kept_in_the_cache_and_not_drawn_again(tmp_path, monkeypatch):
     """A chart drawn once (by a build or a kernel) is read back from the project's cache, the same bytes;
     another chart, or a damaged entry, is drawn."""
-    cache = tmp_path / ".brief-cache" / chartsvg.CACHE_FOLDER
+    cache = svg_files(tmp_path)
     spec = _clipped_chart("kept").to_dict()
     drawn = chartsvg.to_svg(spec, cache)
-    assert drawn == chartsvg.to_svg(spec) and len(list(cache.glob("*.svg"))) == 1
+    assert drawn == chartsvg.to_svg(spec) and len(list(cache.dir.glob("*.svg"))) == 1
 
     def no_engine(spec):
         raise AssertionError("drew a chart the cache holds")
@@ -70,8 +71,9 @@ def test_a_drawn_svg_is_kept_in_the_cache_and_not_drawn_again(tmp_path, monkeypa
         patched.setattr(chartsvg, "_draw", no_engine)
         assert chartsvg.to_svg(spec, cache) == drawn
     other = _clipped_chart("another").to_dict()
-    assert chartsvg.to_svg(other, cache) == chartsvg.to_svg(other) and len(list(cache.glob("*.svg"))) == 2
-    (entry,) = [p for p in cache.glob("*.svg") if p.read_text(encoding="utf-8") == drawn]
+    assert chartsvg.to_svg(other, cache) == chartsvg.to_svg(other) and len(list(cache.dir.glob("*.svg"))) == 2
+    (entry,) = [p for p in cache.dir.glob("*.svg") if p.read_text(encoding="utf-8") == drawn]
     entry.write_text(drawn[:-20], encoding="utf-8")  # cut short: not what was drawn
     assert chartsvg.to_svg(spec, cache) == drawn
-    assert sorted(p.read_text(encoding="utf-8") for p in cache.glob("*.svg")) == sorted([drawn, chartsvg.to_svg(other)])
+    kept = sorted(p.read_text(encoding="utf-8") for p in cache.dir.glob("*.svg"))
+    assert kept == sorted([drawn, chartsvg.to_svg(other)])

@@ -81,11 +81,39 @@ def notebook_key(spec, parameters: dict, project_root: Path, code: str, descript
                code, sha256_file(lock) if lock.exists() else "")
 
 
+class VerifiedFiles:
+    """Files named ``<prefix><sha256 of the content, 32 hex>.<suffix>`` in ``directory``: an entry is
+    returned only if its content still matches its name, and a damaged one is removed."""
+
+    def __init__(self, directory: Path, suffix: str):
+        self.dir, self.suffix = Path(directory), suffix
+
+    def get(self, prefix: str, damaged: Callable[[Path], None] = lambda path: None) -> bytes | None:
+        for path in sorted(self.dir.glob(f"{prefix}*.{self.suffix}")) if self.dir.is_dir() else []:
+            recorded = path.name[len(prefix):-len(f".{self.suffix}")]
+            try:
+                content = path.read_bytes()
+            except OSError:
+                continue
+            if hashlib.sha256(content).hexdigest()[:32] == recorded:
+                return content
+            damaged(path)
+            with contextlib.suppress(OSError):
+                path.unlink()
+        return None
+
+    def put(self, prefix: str, content: bytes) -> None:
+        """Store atomically; a failure to write is not fatal (the entry is made again next time)."""
+        with contextlib.suppress(OSError):
+            self.dir.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.dir / f"{prefix}{hashlib.sha256(content).hexdigest()[:32]}.{self.suffix}", content)
+
+
 class NotebookCache:
     """Executed notebooks by key; ``<name>-<key>.<sha256 of the content>.ipynb``, verified on read."""
 
     def __init__(self, project_root: Path, notice: Callable[[str], None] = lambda text: None):
-        self.dir = Path(project_root) / CACHE_DIR / "notebooks"
+        self.files = VerifiedFiles(Path(project_root) / CACHE_DIR / "notebooks", "ipynb")
         self.notice = notice
 
     def _prefix(self, name: str, cache_key: str) -> str:
@@ -93,29 +121,18 @@ class NotebookCache:
 
     def get(self, name: str, cache_key: str) -> bytes | None:
         """The executed notebook's bytes, if an intact entry exists; a bad entry is removed."""
-        prefix = self._prefix(name, cache_key)
-        for path in sorted(self.dir.glob(f"{prefix}*.ipynb")) if self.dir.is_dir() else []:
-            recorded = path.name[len(prefix):-len(".ipynb")]
-            try:
-                content = path.read_bytes()
-            except OSError:
-                continue
-            if hashlib.sha256(content).hexdigest()[:32] == recorded:
-                return content
-            self.notice(f"cache: discarded a damaged entry for {name} ({path.name}); executing it again")
-            with contextlib.suppress(OSError):
-                path.unlink()
-        return None
+        return self.files.get(self._prefix(name, cache_key), lambda path: self.notice(
+            f"cache: discarded a damaged entry for {name} ({path.name}); executing it again"))
 
     def put(self, name: str, cache_key: str, executed: Path) -> None:
         """Store atomically; a cache write failure is not fatal (it costs a re-execution next time)."""
-        try:
-            content = Path(executed).read_bytes()
-            self.dir.mkdir(parents=True, exist_ok=True)
-            digest = hashlib.sha256(content).hexdigest()[:32]
-            atomic_write(self.dir / f"{self._prefix(name, cache_key)}{digest}.ipynb", content)
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            self.files.put(self._prefix(name, cache_key), Path(executed).read_bytes())
+
+
+def svg_files(project_root: Path) -> VerifiedFiles:
+    """The charts' SVGs drawn in this project, by spec (:func:`brief.chartsvg.to_svg`)."""
+    return VerifiedFiles(Path(project_root) / CACHE_DIR / "svg", "svg")
 
 
 class ValidationStamp:

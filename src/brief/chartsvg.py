@@ -17,21 +17,20 @@ Altair; vl_convert is imported at the first conversion.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
 import os
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .contract import HTML_MIME, OUTPUT_METADATA_KEY, SVG_MIME, TEXT_MIME, VEGALITE_MIME
 
+if TYPE_CHECKING:
+    from .cache import VerifiedFiles
+
 # Set (to "1") in a build's kernels: leave the SVG to the build.
 LATER_VARIABLE = "BRIEF_CHART_SVG_LATER"
-
-# The SVGs drawn so far, in the project's cache folder (brief.cache.CACHE_DIR).
-CACHE_FOLDER = "svg"
 
 # Below this width (CSS px of the chart's box) the HTML shows a chart's narrow variant, if any.
 NARROW_WIDTH = 560
@@ -47,24 +46,17 @@ def svg_later() -> bool:
 _COUNTED_ID = re.compile(r'(id="|url\(#)(clip|gradient_)(\d+)')
 
 
-def to_svg(spec: dict, cache: Path | None = None) -> str:
-    """The chart's SVG: from ``cache`` (a folder of SVGs already drawn) if it holds an intact one for
-    this spec, else drawn (and kept there)."""
+def to_svg(spec: dict, cache: VerifiedFiles | None = None) -> str:
+    """The chart's SVG: from ``cache`` (the SVGs already drawn, :func:`brief.cache.svg_files`) if it
+    holds an intact one for this spec, else drawn (and kept there)."""
     if cache is None:
         return _draw(spec)
-    key = hashlib.sha256(json.dumps([spec, _engine_version()], sort_keys=True).encode()).hexdigest()[:32]
-    for path in sorted(Path(cache).glob(f"{key}.*.svg")):
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            svg = path.read_text(encoding="utf-8")
-            if hashlib.sha256(svg.encode()).hexdigest()[:16] == path.name.split(".")[1]:
-                return svg
-            path.unlink()  # damaged: drawn again below
+    prefix = hashlib.sha256(json.dumps([spec, _engine_version()], sort_keys=True).encode()).hexdigest()[:32] + "."
+    kept = cache.get(prefix)
+    if kept is not None:
+        return kept.decode("utf-8")
     svg = _draw(spec)
-    with contextlib.suppress(OSError):  # a read-only project only loses the shortcut
-        from .publish import atomic_write
-
-        Path(cache).mkdir(parents=True, exist_ok=True)
-        atomic_write(Path(cache) / f"{key}.{hashlib.sha256(svg.encode()).hexdigest()[:16]}.svg", svg)
+    cache.put(prefix, svg.encode("utf-8"))
     return svg
 
 
@@ -112,7 +104,7 @@ def chart_data(spec: dict, meta: dict, svg: str) -> dict:
     return {VEGALITE_MIME: spec, SVG_MIME: svg, HTML_MIME: html, TEXT_MIME: meta["alt"]}
 
 
-def output_data(spec: dict, meta: dict, cache: Path | None = None) -> dict:
+def output_data(spec: dict, meta: dict, cache: VerifiedFiles | None = None) -> dict:
     """A chart output's data as a kernel shows it: complete, or in a build's kernel only the spec and
     the alt text (:func:`add_missing_svgs` completes it)."""
     if svg_later():
@@ -125,7 +117,7 @@ def _attr(text: str) -> str:
             .replace(">", "&gt;"))
 
 
-def add_missing_svgs(nb, cache: Path | None = None) -> int:
+def add_missing_svgs(nb, cache: VerifiedFiles | None = None) -> int:
     """Complete, in place, every chart output of an executed notebook that a build's kernel left
     without its SVG; the number completed."""
     done = 0

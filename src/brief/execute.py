@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 
 from . import chartsvg
-from .cache import CACHE_DIR
+from .cache import svg_files
 from .contract import apply_cell_options, cell_label
 from .exceptions import BriefError, NotebookError
 from .project import display_path, inside_project
@@ -127,7 +127,7 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict, project_root: Pa
                             "run `brief build --jobs 1` to see it alone; is the python3 kernel installed?") from None
     apply_cell_options(nb)
     _strip_volatile(nb)
-    chartsvg.add_missing_svgs(nb, project_root / CACHE_DIR / chartsvg.CACHE_FOLDER)
+    chartsvg.add_missing_svgs(nb, svg_files(project_root))
     write_notebook(nb, output)
 
 

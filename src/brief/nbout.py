@@ -23,14 +23,14 @@ from pathlib import Path
 import altair as alt
 
 from . import chartsvg, theme
-from .cache import CACHE_DIR
+from .cache import VerifiedFiles, svg_files
 from .context import Context
 from .contract import MARKDOWN_MIME, OUTPUT_METADATA_KEY
 from .dataset import load_dataset
 from .params import resolve
 
 # Where setup() found the project: its cache keeps the charts' SVGs (brief.chartsvg).
-_svg_cache: Path | None = None
+_svg_cache: VerifiedFiles | None = None
 
 
 def _display(data: dict, metadata: dict | None = None) -> None:
@@ -85,7 +85,7 @@ def setup(*, data_dir: Path | str | None = None, edition: dict | None = None, pr
         data_dir = find_root() / "data"
     ds = load_dataset(data_dir)
     global _svg_cache
-    _svg_cache = Path(data_dir).resolve().parent / CACHE_DIR / chartsvg.CACHE_FOLDER
+    _svg_cache = svg_files(Path(data_dir).resolve().parent)
     params = resolve(parameters, ds.defaults)
     theme.enable()
     alt.data_transformers.disable_max_rows()
